@@ -1,0 +1,3 @@
+using CommonGround.Cli;
+
+return await CliApp.RunAsync(args);

@@ -1,0 +1,103 @@
+using CommonGround.Access;
+using CommonGround.Catalog;
+using CommonGround.Events;
+using CommonGround.Records;
+using CommonGround.Sources;
+
+namespace CommonGround.Storage;
+
+/// <summary>
+/// The only storage port. DuckDB (embedded, the default) and PostgreSQL implement it, and both pass
+/// the same conformance tests. Methods are use cases, grouped by role; no SQL, connection or
+/// queryable crosses it. Implementations are thread-safe.
+/// </summary>
+public interface IStore : IAsyncDisposable
+{
+    /// <summary>"duckdb" or "postgres".</summary>
+    string Provider { get; }
+
+    IEventStore Events { get; }
+    ISourceStore Sources { get; }
+    IApiKeyStore ApiKeys { get; }
+    ICatalogStore Catalog { get; }
+    IRecordStore Records { get; }
+
+    /// <summary>Applies the numbered schema migrations that are not applied yet. Idempotent.</summary>
+    Task MigrateAsync(CancellationToken ct);
+}
+
+public interface IEventStore
+{
+    /// <summary>
+    /// Stores the events in one transaction and returns once it is durable (committed). An event whose
+    /// (SourceId, MessageId) is already stored, or repeated within <paramref name="events"/>, is
+    /// skipped. Returns how many were newly stored.
+    /// </summary>
+    Task<int> AppendAsync(IReadOnlyList<TrackedEvent> events, CancellationToken ct);
+
+    /// <summary>Every stored event with this messageId, across sources (ids are unique per source only).</summary>
+    Task<IReadOnlyList<TrackedEvent>> FindByMessageIdAsync(string messageId, CancellationToken ct);
+
+    /// <summary>How many events are stored, for one source or for all.</summary>
+    Task<long> CountAsync(string? sourceId, CancellationToken ct);
+
+    /// <summary>Keeps a refused request with its reason, so that bad input is never simply lost.</summary>
+    Task AddRejectAsync(RejectedPayload reject, CancellationToken ct);
+
+    /// <summary>The newest refused requests first, for one source or for all.</summary>
+    Task<IReadOnlyList<RejectedPayload>> ListRejectsAsync(string? sourceId, int limit, CancellationToken ct);
+}
+
+public interface ISourceStore
+{
+    /// <exception cref="ConflictException">A source with that name exists already.</exception>
+    Task AddAsync(Source source, CancellationToken ct);
+
+    Task<Source?> FindAsync(string id, CancellationToken ct);
+    Task<Source?> FindByNameAsync(string name, CancellationToken ct);
+    Task<Source?> FindByWriteKeyAsync(string writeKey, CancellationToken ct);
+    Task<IReadOnlyList<Source>> ListAsync(CancellationToken ct);
+
+    /// <returns>False when no source has that id.</returns>
+    Task<bool> SetEnabledAsync(string id, bool enabled, CancellationToken ct);
+}
+
+public interface IApiKeyStore
+{
+    Task AddAsync(ApiKey key, CancellationToken ct);
+    Task<ApiKey?> FindBySecretHashAsync(string secretHash, CancellationToken ct);
+    Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken ct);
+
+    /// <returns>False when no active key has that id.</returns>
+    Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken ct);
+}
+
+public interface ICatalogStore
+{
+    /// <summary>
+    /// Adds what arrived to the catalog: new fields are created with the observation's team as owner
+    /// and its personal guess; known fields get their count, last-seen time and value type updated.
+    /// Owner, personal flag and description of a declared field are never changed here.
+    /// </summary>
+    Task ObserveAsync(IReadOnlyCollection<CatalogObservation> observations, CancellationToken ct);
+
+    Task<IReadOnlyList<CatalogField>> ListAsync(DataType? dataType, CancellationToken ct);
+    Task<CatalogField?> FindAsync(CatalogFieldKey key, CancellationToken ct);
+
+    /// <summary>Applies a person's edit and marks the field declared. Null when the field is unknown.</summary>
+    Task<CatalogField?> UpdateAsync(CatalogFieldKey key, CatalogFieldEdit edit, CancellationToken ct);
+}
+
+public interface IRecordStore
+{
+    /// <summary>Inserts or updates by (SourceId, CustomerId) in one transaction; identical rows are left alone.</summary>
+    Task<UpsertResult> UpsertCustomersAsync(IReadOnlyList<CustomerRecord> customers, CancellationToken ct);
+
+    /// <summary>Inserts or updates by (SourceId, OrderId) in one transaction; identical rows are left alone.</summary>
+    Task<UpsertResult> UpsertOrdersAsync(IReadOnlyList<OrderRecord> orders, CancellationToken ct);
+
+    Task<CustomerRecord?> FindCustomerAsync(string sourceId, string customerId, CancellationToken ct);
+    Task<OrderRecord?> FindOrderAsync(string sourceId, string orderId, CancellationToken ct);
+    Task<long> CountCustomersAsync(string? sourceId, CancellationToken ct);
+    Task<long> CountOrdersAsync(string? sourceId, CancellationToken ct);
+}
