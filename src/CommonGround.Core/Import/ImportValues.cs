@@ -67,9 +67,11 @@ public static partial class ImportValues
         if (s.Length == 0) return false;
         if (s.All(char.IsAsciiDigit) || (s[0] == '-' && s.Length > 1 && s[1..].All(char.IsAsciiDigit)))
         {
-            if (s.Length == 8 && DateTimeOffset.TryParseExact(s, "yyyyMMdd", CultureInfo.InvariantCulture,
-                    DateTimeStyles.AssumeUniversal, out date))
+            // Eight digits are a yyyyMMdd date, never Unix seconds (those would be in 1970 or 1973).
+            if (s.Length == 8)
             {
+                if (!DateTimeOffset.TryParseExact(s, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out date))
+                    return false;
                 date = date.ToUniversalTime();
                 return true;
             }

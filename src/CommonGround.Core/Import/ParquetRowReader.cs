@@ -82,8 +82,8 @@ public sealed class ParquetRowReader(string path) : IRowReader
     static Task<object?[]> ReadColumnAsync(ParquetRowGroupReader group, DataField field, int count, CancellationToken ct)
     {
         var type = field.ClrType;
-        if (type == typeof(string)) return ReadStringsAsync(group, field, count, ct);
-        if (type == typeof(byte[])) return ReadBytesAsync(group, field, count, ct);
+        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>)) return ReadStringsAsync(group, field, count, ct);
+        if (type == typeof(byte[]) || type == typeof(ReadOnlyMemory<byte>)) return ReadBytesAsync(group, field, count, ct);
         if (type == typeof(bool)) return ReadAsync<bool>(group, field, count, v => v, ct);
         if (type == typeof(sbyte)) return ReadAsync<sbyte>(group, field, count, v => (long)v, ct);
         if (type == typeof(byte)) return ReadAsync<byte>(group, field, count, v => (long)v, ct);

@@ -26,7 +26,7 @@ public sealed class RejectsFile(string path, string rowNumbering) : IAsyncDispos
             var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path));
             if (directory is not null) Directory.CreateDirectory(directory);
             writer = CsvWriter.ToFile(Path, CsvWriterOptions.Default with { CommentPrefix = '#', NewLine = "\n" });
-            writer.WriteComment($"{Marker[2..]}: {rowNumbering}.");
+            writer.WriteComment($" {Marker[2..]}: {rowNumbering}.");
             writer.WriteHeader(["row", "reason", "raw"]);
         }
         writer.WriteField(row, default);
