@@ -61,7 +61,7 @@ public static class ImportCommand
             "timestamp (required), message_id, group_id, previous_id. Other columns are kept as traits " +
             "(customers) or properties.\n\n" +
             "Example:\n" +
-            "  commonground sources add loyalty --team crm\n" +
+            "  commonground sources add --name loyalty --team crm\n" +
             "  commonground import customers members.csv --source loyalty --map customer_id=CustID --map email=E-mail")
         {
             kind, file, source, format, map, mappingFile, rejects,
@@ -144,7 +144,7 @@ public static class ImportCommand
             ? "There are no sources yet."
             : "Sources: " + string.Join(", ", sources.Select(s => s.Name).Order(StringComparer.Ordinal)) + ".";
         return new CliInputException(
-            $"There is no source named '{name}'. {known} Create it with `commonground sources add {name} --team TEAM`.");
+            $"There is no source named '{name}'. {known} Create it with `commonground sources add --name {name} --team TEAM`.");
     }
 
     static object ToJson(ImportSummary s, string source, string path) => new
