@@ -60,13 +60,18 @@ sealed class DuckDbRecordStore(DuckDbDatabase db) : IRecordStore
             r.Read();
             result = new UpsertResult((int)r.GetInt64(0), (int)r.GetInt64(1), (int)r.GetInt64(2));
         }
-        var columns = table == "customers" ? CustomerColumns : OrderColumns;
-        var sourceColumns = string.Join(", ", columns.Split(", ").Select(c => "s." + c));
-        using (var write = connection.Command(
-            $"INSERT OR REPLACE INTO {table} ({columns}) SELECT {sourceColumns} FROM {staging} s " +
-            $"LEFT JOIN {table} t ON t.source_id = s.source_id AND t.{keyColumn} = s.{keyColumn} " +
-            "WHERE t.row_hash IS DISTINCT FROM s.row_hash"))
-            write.ExecuteNonQuery();
+        var columns = (table == "customers" ? CustomerColumns : OrderColumns).Split(", ");
+        var keyMatch = $"t.source_id = s.source_id AND t.{keyColumn} = s.{keyColumn}";
+        // Changed rows are updated in place (the key columns stay), new rows appended: DuckDB updates
+        // indexed tables reliably this way, where a replace of the same key within a transaction is not.
+        var assignments = string.Join(", ", columns.Where(c => c != "source_id" && c != keyColumn).Select(c => $"{c} = s.{c}"));
+        using (var update = connection.Command(
+            $"UPDATE {table} t SET {assignments} FROM {staging} s WHERE {keyMatch} AND t.row_hash <> s.row_hash"))
+            update.ExecuteNonQuery();
+        using (var insert = connection.Command(
+            $"INSERT INTO {table} ({string.Join(", ", columns)}) SELECT {string.Join(", ", columns.Select(c => "s." + c))} " +
+            $"FROM {staging} s WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {keyMatch})"))
+            insert.ExecuteNonQuery();
         using (var clear = connection.Command($"DELETE FROM {staging}"))
             clear.ExecuteNonQuery();
         tx.Commit();
