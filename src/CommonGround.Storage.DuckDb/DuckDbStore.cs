@@ -1,11 +1,112 @@
-using CommonGround.Storage;
+using System.Reflection;
+using CommonGround.Access;
+using CommonGround.Catalog;
+using CommonGround.Events;
+using CommonGround.Records;
+using CommonGround.Sources;
+using DuckDB.NET.Data;
 
 namespace CommonGround.Storage.DuckDb;
 
-/// <summary>The embedded default: one DuckDB file in the data directory.</summary>
-public sealed partial class DuckDbStore : IStore
+/// <summary>
+/// The embedded default: one DuckDB file in the data directory. One process at a time may open it
+/// (DuckDB's file lock); within the process, every operation uses its own connection to the shared
+/// database instance, so the store is thread-safe.
+/// </summary>
+public sealed class DuckDbStore : IStore
 {
     public const string FileName = "commonground.duckdb";
 
-    public static DuckDbStore Open(string dataDirectory) => throw new NotImplementedException(dataDirectory);
+    readonly DuckDbDatabase _db;
+
+    DuckDbStore(DuckDbDatabase db)
+    {
+        _db = db;
+        Events = new DuckDbEventStore(db);
+        Sources = new DuckDbSourceStore(db);
+        ApiKeys = new DuckDbApiKeyStore(db);
+        Catalog = new DuckDbCatalogStore(db);
+        Records = new DuckDbRecordStore(db);
+    }
+
+    /// <summary>Opens (creating when missing) the store in <paramref name="dataDirectory"/>.</summary>
+    /// <exception cref="StoreUnavailableException">Another process holds the file, or it cannot be created.</exception>
+    public static DuckDbStore Open(string dataDirectory)
+    {
+        try
+        {
+            Directory.CreateDirectory(dataDirectory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreUnavailableException($"Cannot create the data directory '{dataDirectory}': {ex.Message}", ex);
+        }
+        return new DuckDbStore(DuckDbDatabase.Open(Path.Combine(dataDirectory, FileName)));
+    }
+
+    public string Provider => StoreOptions.DuckDb;
+    public IEventStore Events { get; }
+    public ISourceStore Sources { get; }
+    public IApiKeyStore ApiKeys { get; }
+    public ICatalogStore Catalog { get; }
+    public IRecordStore Records { get; }
+
+    public async Task MigrateAsync(CancellationToken ct)
+    {
+        using var connection = _db.Connect();
+        await using (var create = connection.CreateCommand())
+        {
+            create.CommandText =
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)";
+            await create.ExecuteNonQueryAsync(ct);
+        }
+        var applied = new HashSet<int>();
+        await using (var read = connection.CreateCommand())
+        {
+            read.CommandText = "SELECT version FROM schema_migrations";
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) applied.Add(reader.GetInt32(0));
+        }
+        foreach (var (version, sql) in Migrations())
+        {
+            if (applied.Contains(version)) continue;
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await using (var migrate = connection.CreateCommand())
+            {
+                migrate.CommandText = sql;
+                await migrate.ExecuteNonQueryAsync(ct);
+            }
+            await using (var record = connection.CreateCommand())
+            {
+                record.CommandText = "INSERT INTO schema_migrations VALUES ($v, now()::TIMESTAMP)";
+                record.Parameters.Add(new DuckDBParameter("v", version));
+                await record.ExecuteNonQueryAsync(ct);
+            }
+            await tx.CommitAsync(ct);
+        }
+    }
+
+    static IEnumerable<(int Version, string Sql)> Migrations()
+    {
+        var assembly = typeof(DuckDbStore).Assembly;
+        const string prefix = "CommonGround.Storage.DuckDb.Sql.";
+        return assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(n => (Version: int.Parse(n[prefix.Length..].Split('_')[0], System.Globalization.CultureInfo.InvariantCulture),
+                Sql: ReadResource(assembly, n)))
+            .OrderBy(m => m.Version);
+    }
+
+    static string ReadResource(Assembly assembly, string name)
+    {
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _db.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

@@ -1,0 +1,75 @@
+using DuckDB.NET.Data;
+
+namespace CommonGround.Storage.DuckDb;
+
+/// <summary>
+/// The open database file. An anchor connection holds the file (and DuckDB's process lock) for the
+/// store's lifetime; <see cref="Connect"/> gives each operation a connection of its own to the same
+/// database instance, which DuckDB makes cheap.
+/// </summary>
+sealed class DuckDbDatabase : IDisposable
+{
+    readonly string _connectionString;
+    readonly DuckDBConnection _anchor;
+
+    DuckDbDatabase(string connectionString, DuckDBConnection anchor)
+    {
+        _connectionString = connectionString;
+        _anchor = anchor;
+    }
+
+    public static DuckDbDatabase Open(string path)
+    {
+        var connectionString = $"Data Source={path}";
+        var anchor = new DuckDBConnection(connectionString);
+        try
+        {
+            anchor.Open();
+        }
+        catch (DuckDBException ex) when (ex.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
+        {
+            anchor.Dispose();
+            throw new StoreUnavailableException(
+                $"The store '{path}' is in use by another process (a running `commonground serve`?). " +
+                "Stop that process, use its HTTP API instead, or point --data at another folder.", ex);
+        }
+        catch (DuckDBException ex)
+        {
+            anchor.Dispose();
+            throw new StoreUnavailableException($"Cannot open the store '{path}': {ex.Message}", ex);
+        }
+        return new DuckDbDatabase(connectionString, anchor);
+    }
+
+    public DuckDBConnection Connect()
+    {
+        var connection = new DuckDBConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    public void Dispose() => _anchor.Dispose();
+}
+
+static class DuckDbValues
+{
+    public static object Db(string? value) => (object?)value ?? DBNull.Value;
+    public static object Db(DateTimeOffset? value) => value is { } v ? v.UtcDateTime : DBNull.Value;
+    public static object Db(DateTimeOffset value) => value.UtcDateTime;
+
+    public static DateTimeOffset Time(DuckDBDataReader r, int i) =>
+        new(DateTime.SpecifyKind(r.GetDateTime(i), DateTimeKind.Utc));
+
+    public static DateTimeOffset? NullableTime(DuckDBDataReader r, int i) =>
+        r.IsDBNull(i) ? null : Time(r, i);
+
+    public static string? NullableString(DuckDBDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    public static DuckDBCommand Command(this DuckDBConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.Add(new DuckDBParameter(name, value));
+        return command;
+    }
+}
