@@ -12,34 +12,16 @@ public sealed partial class PostgresStore
             "SELECT data_type, dataset, field, value_type, owner_team, personal, declared, description, " +
             "first_seen, last_seen, seen_count FROM catalog_fields";
 
-        // Data types sort in the enum's order (behavioural first), not alphabetically.
-        private const string Order =
-            "ORDER BY array_position(ARRAY['behavioural', 'transactional', 'profile', 'consent'], data_type), " +
-            "dataset, field";
+        private const string Order = "ORDER BY data_type, dataset, field";
 
         public async Task ObserveAsync(IReadOnlyCollection<CatalogObservation> observations, CancellationToken ct)
         {
             if (observations.Count == 0) return;
 
-            // One row per key: ON CONFLICT cannot touch the same row twice in one statement.
-            var merged = new Dictionary<CatalogFieldKey, Merged>();
-            foreach (var o in observations)
-            {
-                var seenAt = Utc(o.SeenAt);
-                merged[o.Key] = merged.TryGetValue(o.Key, out var m)
-                    ? new Merged(
-                        ValueType: seenAt >= m.LastSeen ? o.ValueType : m.ValueType,
-                        Team: seenAt < m.FirstSeen ? o.Team : m.Team,
-                        Personal: m.Personal || o.LooksPersonal,
-                        Count: m.Count + o.Count,
-                        FirstSeen: seenAt < m.FirstSeen ? seenAt : m.FirstSeen,
-                        LastSeen: seenAt > m.LastSeen ? seenAt : m.LastSeen)
-                    : new Merged(o.ValueType, o.Team, o.LooksPersonal, o.Count, seenAt, seenAt);
-            }
-
-            // Key order makes concurrent observations of the same fields queue instead of deadlocking.
-            var rows = merged
-                .OrderBy(r => ToColumn(r.Key.DataType), StringComparer.Ordinal)
+            // One row per key: ON CONFLICT cannot touch the same row twice in one statement. Key order
+            // makes concurrent observations of the same fields queue instead of deadlocking.
+            var rows = CatalogObservations.Merge(observations)
+                .OrderBy(r => r.Key.DataType.ToWire(), StringComparer.Ordinal)
                 .ThenBy(r => r.Key.Dataset, StringComparer.Ordinal)
                 .ThenBy(r => r.Key.Field, StringComparer.Ordinal)
                 .ToList();
@@ -62,15 +44,15 @@ public sealed partial class PostgresStore
                                       THEN excluded.value_type ELSE c.value_type END,
                     personal = CASE WHEN c.declared THEN c.personal ELSE c.personal OR excluded.personal END
                 """);
-            command.Parameters.Add(Array(rows.Select(r => ToColumn(r.Key.DataType)), NpgsqlDbType.Text));
+            command.Parameters.Add(Array(rows.Select(r => r.Key.DataType.ToWire()), NpgsqlDbType.Text));
             command.Parameters.Add(Array(rows.Select(r => r.Key.Dataset), NpgsqlDbType.Text));
             command.Parameters.Add(Array(rows.Select(r => r.Key.Field), NpgsqlDbType.Text));
-            command.Parameters.Add(Array(rows.Select(r => r.Value.ValueType), NpgsqlDbType.Text));
-            command.Parameters.Add(Array(rows.Select(r => r.Value.Team), NpgsqlDbType.Text));
-            command.Parameters.Add(Array(rows.Select(r => r.Value.Personal), NpgsqlDbType.Boolean));
-            command.Parameters.Add(Array(rows.Select(r => r.Value.FirstSeen.UtcDateTime), NpgsqlDbType.TimestampTz));
-            command.Parameters.Add(Array(rows.Select(r => r.Value.LastSeen.UtcDateTime), NpgsqlDbType.TimestampTz));
-            command.Parameters.Add(Array(rows.Select(r => r.Value.Count), NpgsqlDbType.Bigint));
+            command.Parameters.Add(Array(rows.Select(r => r.ValueType), NpgsqlDbType.Text));
+            command.Parameters.Add(Array(rows.Select(r => r.Team), NpgsqlDbType.Text));
+            command.Parameters.Add(Array(rows.Select(r => r.LooksPersonal), NpgsqlDbType.Boolean));
+            command.Parameters.Add(Array(rows.Select(r => r.FirstSeen.UtcDateTime), NpgsqlDbType.TimestampTz));
+            command.Parameters.Add(Array(rows.Select(r => r.LastSeen.UtcDateTime), NpgsqlDbType.TimestampTz));
+            command.Parameters.Add(Array(rows.Select(r => r.Count), NpgsqlDbType.Bigint));
             await command.ExecuteNonQueryAsync(ct);
         }
 
@@ -79,7 +61,7 @@ public sealed partial class PostgresStore
             await using var command = dataType is { } type
                 ? db.CreateCommand($"{Select} WHERE data_type = $1 {Order}")
                 : db.CreateCommand($"{Select} {Order}");
-            if (dataType is { } t) command.Parameters.Add(Text(ToColumn(t)));
+            if (dataType is { } t) command.Parameters.Add(Text(t.ToWire()));
             await using var reader = await command.ExecuteReaderAsync(ct);
             var fields = new List<CatalogField>();
             while (await reader.ReadAsync(ct)) fields.Add(ReadField(reader));
@@ -117,7 +99,7 @@ public sealed partial class PostgresStore
 
         private static void AddKey(NpgsqlCommand command, CatalogFieldKey key)
         {
-            command.Parameters.Add(Text(ToColumn(key.DataType)));
+            command.Parameters.Add(Text(key.DataType.ToWire()));
             command.Parameters.Add(Text(key.Dataset));
             command.Parameters.Add(Text(key.Field));
         }
@@ -125,27 +107,9 @@ public sealed partial class PostgresStore
         private static NpgsqlParameter Array<T>(IEnumerable<T> values, NpgsqlDbType elementType) =>
             new() { NpgsqlDbType = NpgsqlDbType.Array | elementType, Value = values.ToArray() };
 
-        private static string ToColumn(DataType type) => type switch
-        {
-            DataType.Behavioural => "behavioural",
-            DataType.Transactional => "transactional",
-            DataType.Profile => "profile",
-            DataType.Consent => "consent",
-            _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown data type."),
-        };
-
-        private static DataType FromColumn(string type) => type switch
-        {
-            "behavioural" => DataType.Behavioural,
-            "transactional" => DataType.Transactional,
-            "profile" => DataType.Profile,
-            "consent" => DataType.Consent,
-            _ => throw new InvalidDataException($"Stored catalog field has an unknown data type '{type}'."),
-        };
-
         private static CatalogField ReadField(NpgsqlDataReader reader) => new()
         {
-            Key = new CatalogFieldKey(FromColumn(reader.GetString(0)), reader.GetString(1), reader.GetString(2)),
+            Key = new CatalogFieldKey(DataTypes.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2)),
             ValueType = reader.GetString(3),
             OwnerTeam = reader.GetString(4),
             Personal = reader.GetBoolean(5),
@@ -156,7 +120,5 @@ public sealed partial class PostgresStore
             SeenCount = reader.GetInt64(10),
         };
 
-        private sealed record Merged(
-            string ValueType, string Team, bool Personal, long Count, DateTimeOffset FirstSeen, DateTimeOffset LastSeen);
     }
 }

@@ -1,7 +1,3 @@
-using System.Buffers.Binary;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using CommonGround.Records;
 using Npgsql;
 using NpgsqlTypes;
@@ -167,7 +163,7 @@ public sealed partial class PostgresStore
             await WriteTextAsync(copy, c.Company, ct);
             await WriteTimeAsync(copy, c.CreatedAt, ct);
             await WriteJsonAsync(copy, c.Traits, ct);
-            await copy.WriteAsync(RowHash(c), NpgsqlDbType.Bytea, ct);
+            await copy.WriteAsync(RecordFingerprint.Of(c), NpgsqlDbType.Text, ct);
         }
 
         private static async Task WriteOrderAsync(NpgsqlBinaryImporter copy, OrderRecord o, CancellationToken ct)
@@ -180,90 +176,7 @@ public sealed partial class PostgresStore
             await WriteTextAsync(copy, o.Currency, ct);
             await WriteTextAsync(copy, o.Status, ct);
             await WriteJsonAsync(copy, o.Properties, ct);
-            await copy.WriteAsync(RowHash(o), NpgsqlDbType.Bytea, ct);
-        }
-
-        private static byte[] RowHash(CustomerRecord c)
-        {
-            var hash = new RowHasher();
-            hash.Add(c.SourceId);
-            hash.Add(c.CustomerId);
-            hash.Add(c.Email);
-            hash.Add(c.Phone);
-            hash.Add(c.FirstName);
-            hash.Add(c.LastName);
-            hash.Add(c.AddressLine);
-            hash.Add(c.PostalCode);
-            hash.Add(c.City);
-            hash.Add(c.Country);
-            hash.Add(c.Company);
-            hash.Add(c.CreatedAt);
-            hash.Add(c.Traits);
-            return hash.Finish();
-        }
-
-        private static byte[] RowHash(OrderRecord o)
-        {
-            var hash = new RowHasher();
-            hash.Add(o.SourceId);
-            hash.Add(o.OrderId);
-            hash.Add(o.CustomerId);
-            hash.Add(o.OrderedAt);
-            hash.Add(o.Total);
-            hash.Add(o.Currency);
-            hash.Add(o.Status);
-            hash.Add(o.Properties);
-            return hash.Finish();
-        }
-    }
-
-    /// <summary>
-    /// SHA-256 of a row's members, each tagged null or length-prefixed so that no two rows share an
-    /// encoding. Values are hashed as stored: times in UTC at microseconds, amounts without trailing zeros.
-    /// </summary>
-    private sealed class RowHasher
-    {
-        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        private readonly byte[] _scratch = new byte[9];
-
-        public void Add(string? value)
-        {
-            if (value is null)
-            {
-                _hash.AppendData([0]);
-                return;
-            }
-            var bytes = Encoding.UTF8.GetBytes(value);
-            _scratch[0] = 1;
-            BinaryPrimitives.WriteInt32LittleEndian(_scratch.AsSpan(1), bytes.Length);
-            _hash.AppendData(_scratch, 0, 5);
-            _hash.AppendData(bytes);
-        }
-
-        public void Add(DateTimeOffset? value)
-        {
-            if (value is not { } t)
-            {
-                _hash.AppendData([0]);
-                return;
-            }
-            _scratch[0] = 1;
-            BinaryPrimitives.WriteInt64LittleEndian(_scratch.AsSpan(1), t.UtcTicks / TimeSpan.TicksPerMicrosecond);
-            _hash.AppendData(_scratch, 0, 9);
-        }
-
-        public void Add(decimal value)
-        {
-            var text = value.ToString(CultureInfo.InvariantCulture);
-            if (text.Contains('.', StringComparison.Ordinal)) text = text.TrimEnd('0').TrimEnd('.');
-            Add(text);
-        }
-
-        public byte[] Finish()
-        {
-            var result = _hash.GetHashAndReset();
-            _hash.Dispose();
-            return result;
+            await copy.WriteAsync(RecordFingerprint.Of(o), NpgsqlDbType.Text, ct);
         }
     }
 }

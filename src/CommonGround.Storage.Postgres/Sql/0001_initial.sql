@@ -83,7 +83,7 @@ CREATE TABLE catalog_fields (
         CHECK (data_type IN ('behavioural', 'transactional', 'profile', 'consent'))
 );
 
--- row_hash is a SHA-256 of every member, so a re-import can tell unchanged rows without reading them.
+-- row_hash is the record's fingerprint (RecordFingerprint), so a re-import can tell unchanged rows apart.
 CREATE TABLE customers (
     source_id    text        NOT NULL,
     customer_id  text        NOT NULL,
@@ -98,7 +98,7 @@ CREATE TABLE customers (
     company      text,
     created_at   timestamptz,
     traits       json,
-    row_hash     bytea       NOT NULL,
+    row_hash     text        NOT NULL,
     CONSTRAINT customers_pkey PRIMARY KEY (source_id, customer_id)
 );
 
@@ -111,7 +111,7 @@ CREATE TABLE orders (
     currency    text,
     status      text,
     properties  json,
-    row_hash    bytea       NOT NULL,
+    row_hash    text        NOT NULL,
     CONSTRAINT orders_pkey PRIMARY KEY (source_id, order_id)
 );
 
