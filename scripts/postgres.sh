@@ -45,8 +45,14 @@ ensure_postgres() {
         [[ $(id -u) -eq 0 ]] || die "PostgreSQL is not installed and installing it needs root."
         log "installing PostgreSQL from Debian's packages"
         export DEBIAN_FRONTEND=noninteractive
+        # Only our own cluster is wanted: tell postgresql-common not to create and start "main" on
+        # 5432, and keep that setting when the package brings its own copy of the file.
+        if [[ ! -e /etc/postgresql-common/createcluster.conf ]]; then
+            mkdir -p /etc/postgresql-common
+            echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf
+        fi
         apt-get update >&2
-        apt-get install -y postgresql >&2
+        apt-get install -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold postgresql >&2
         bindir=$(find_bindir)
         [[ -n "$bindir" ]] || die "pg_ctl not found after installing postgresql."
     fi

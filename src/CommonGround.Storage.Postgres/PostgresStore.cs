@@ -62,50 +62,64 @@ public sealed partial class PostgresStore : IStore
 
         await using (connection)
         {
-            await using var tx = await connection.BeginTransactionAsync(ct);
-
-            // Two processes starting at once: the second waits here, then finds the versions applied.
-            // The lock is per schema so that workspaces (and tests) in one database do not queue.
-            await using (var lockCommand = new NpgsqlCommand(
-                "SELECT pg_advisory_xact_lock(hashtextextended('commonground.migrate:' || coalesce(current_schema(), ''), 0))",
-                connection, tx))
+            try
             {
-                await lockCommand.ExecuteNonQueryAsync(ct);
+                await ApplyMigrationsAsync(connection, ct);
             }
-
-            await using (var create = new NpgsqlCommand(
-                """
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version    int         NOT NULL PRIMARY KEY,
-                    applied_at timestamptz NOT NULL
-                )
-                """, connection, tx))
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidSchemaName)
             {
-                await create.ExecuteNonQueryAsync(ct);
+                throw new StoreUnavailableException(
+                    $"The PostgreSQL search path names no existing schema ('{new NpgsqlConnectionStringBuilder(_db.ConnectionString).SearchPath}'). " +
+                    "Create the schema or fix Search Path in Store:ConnectionString.", ex);
             }
-
-            var applied = new HashSet<int>();
-            await using (var read = new NpgsqlCommand("SELECT version FROM schema_migrations", connection, tx))
-            await using (var reader = await read.ExecuteReaderAsync(ct))
-            {
-                while (await reader.ReadAsync(ct)) applied.Add(reader.GetInt32(0));
-            }
-
-            foreach (var migration in Migrations.Value)
-            {
-                if (applied.Contains(migration.Version)) continue;
-                await using (var apply = new NpgsqlCommand(migration.Sql, connection, tx))
-                {
-                    await apply.ExecuteNonQueryAsync(ct);
-                }
-                await using var record = new NpgsqlCommand(
-                    "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, now())", connection, tx);
-                record.Parameters.Add(new NpgsqlParameter<int> { TypedValue = migration.Version });
-                await record.ExecuteNonQueryAsync(ct);
-            }
-
-            await tx.CommitAsync(ct);
         }
+    }
+
+    private static async Task ApplyMigrationsAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct);
+
+        // Two processes starting at once: the second waits here, then finds the versions applied.
+        // The lock is per schema so that workspaces (and tests) in one database do not queue.
+        await using (var lockCommand = new NpgsqlCommand(
+            "SELECT pg_advisory_xact_lock(hashtextextended('commonground.migrate:' || coalesce(current_schema(), ''), 0))",
+            connection, tx))
+        {
+            await lockCommand.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var create = new NpgsqlCommand(
+            """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version    int         NOT NULL PRIMARY KEY,
+                applied_at timestamptz NOT NULL
+            )
+            """, connection, tx))
+        {
+            await create.ExecuteNonQueryAsync(ct);
+        }
+
+        var applied = new HashSet<int>();
+        await using (var read = new NpgsqlCommand("SELECT version FROM schema_migrations", connection, tx))
+        await using (var reader = await read.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct)) applied.Add(reader.GetInt32(0));
+        }
+
+        foreach (var migration in Migrations.Value)
+        {
+            if (applied.Contains(migration.Version)) continue;
+            await using (var apply = new NpgsqlCommand(migration.Sql, connection, tx))
+            {
+                await apply.ExecuteNonQueryAsync(ct);
+            }
+            await using var record = new NpgsqlCommand(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, now())", connection, tx);
+            record.Parameters.Add(new NpgsqlParameter<int> { TypedValue = migration.Version });
+            await record.ExecuteNonQueryAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
     }
 
     public ValueTask DisposeAsync() => _db.DisposeAsync();

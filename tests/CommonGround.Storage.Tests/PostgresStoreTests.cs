@@ -54,6 +54,21 @@ public sealed class PostgresStoreTests() : StoreConformanceTests(StoreOptions.Po
         Assert.Contains("127.0.0.1:1", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_search_path_naming_no_existing_schema_is_reported_as_unavailable()
+    {
+        var missing = "t_missing_" + Guid.NewGuid().ToString("N")[..8];
+        var connectionString = new NpgsqlConnectionStringBuilder(TestStores.PostgresServerConnectionString())
+        {
+            SearchPath = missing,
+        }.ConnectionString;
+        await using var store = new PostgresStore(connectionString);
+
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.MigrateAsync(Ct));
+
+        Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+    }
+
     private static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
