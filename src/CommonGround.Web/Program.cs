@@ -1,3 +1,4 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }));
+using CommonGround.Web.Hosting;
+
+var app = await CommonGroundApp.CreateAsync(args);
 await app.RunAsync();

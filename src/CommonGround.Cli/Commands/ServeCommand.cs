@@ -1,0 +1,63 @@
+using System.CommandLine;
+using CommonGround.Storage;
+using CommonGround.Web.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Spectre.Console;
+
+namespace CommonGround.Cli.Commands;
+
+public static class ServeCommand
+{
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    public static readonly Option<string> UrlsOption = new("--urls")
+    {
+        Description = "Address(es) to listen on, separated by ';'. Use http://0.0.0.0:5080 to accept other machines.",
+        HelpName = "URL",
+        DefaultValueFactory = _ => DefaultUrls,
+    };
+
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("serve",
+            "Runs the API: Segment-compatible tracking on /v1/*, the admin API on /api/*, OpenAPI at /openapi/v1.json.\n\n" +
+            "Examples:\n" +
+            "  commonground serve                                   embedded store in ./commonground-data\n" +
+            "  commonground serve --data /var/lib/cg --urls http://0.0.0.0:5080\n" +
+            "  commonground serve --provider postgres --connection-string \"Host=db;Username=cg;Database=cg\"\n\n" +
+            "Set COMMONGROUND_ADMIN_KEY before the first start to create an admin key for automation.")
+        {
+            UrlsOption,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var store = CliContext.ResolveStoreOptions(parse);
+            var urls = parse.GetValue(UrlsOption)!;
+            var app = await CommonGroundApp.CreateAsync(["--urls", urls], builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    [$"{StoreOptions.Section}:{nameof(StoreOptions.Provider)}"] = store.Provider,
+                    [$"{StoreOptions.Section}:{nameof(StoreOptions.DataDirectory)}"] = store.DataDirectory,
+                    [$"{StoreOptions.Section}:{nameof(StoreOptions.ConnectionString)}"] = store.ConnectionString,
+                });
+            }, ct);
+            await app.StartAsync(ct);
+            var where = store.Provider == StoreOptions.DuckDb ? Path.GetFullPath(store.DataDirectory) : "PostgreSQL";
+            if (CliContext.Json(parse))
+            {
+                context.WriteJson(new { urls = app.Urls, store = store.Provider, location = where });
+            }
+            else
+            {
+                context.Console.MarkupLine($"[green]CommonGround is running[/] on [bold]{Markup.Escape(string.Join(", ", app.Urls))}[/]");
+                context.Console.MarkupLine($"Store: {store.Provider} ({Markup.Escape(where)}). Press Ctrl+C to stop.");
+            }
+            await app.WaitForShutdownAsync(ct);
+            await app.DisposeAsync();
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using CommonGround.Access;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace CommonGround.Web.Security;
+
+/// <summary>Bearer API keys for <c>/api/*</c>: the key's role and team become the caller's claims.</summary>
+public static class ApiKeyAuthentication
+{
+    public const string Scheme = "ApiKey";
+    public const string AdminPolicy = "admin";
+    public const string RoleClaim = "cg:role";
+    public const string TeamClaim = "cg:team";
+    public const string KeyIdClaim = "cg:key";
+
+    public static IServiceCollection AddApiKeyAuthentication(this IServiceCollection services)
+    {
+        services.AddAuthentication(Scheme).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(Scheme, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AdminPolicy, p => p.RequireClaim(RoleClaim, "admin"));
+        return services;
+    }
+
+    /// <summary>Who is calling, from the claims the handler set.</summary>
+    public static Caller Caller(this ClaimsPrincipal user) => new(
+        user.FindFirstValue(RoleClaim) == "admin",
+        user.FindFirstValue(TeamClaim),
+        user.FindFirstValue(KeyIdClaim) ?? "");
+}
+
+/// <summary>The caller of an API request: an admin, or a team that sees its own data.</summary>
+public sealed record Caller(bool IsAdmin, string? Team, string KeyId)
+{
+    public bool CanSee(string team) => IsAdmin || string.Equals(Team, team, StringComparison.OrdinalIgnoreCase);
+}
+
+sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    ApiKeyDirectory keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (header.Length == 0) return AuthenticateResult.NoResult();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return AuthenticateResult.Fail("Use 'Authorization: Bearer <api key>'.");
+        var secret = header["Bearer ".Length..].Trim();
+        if (await keys.FindAsync(secret, Context.RequestAborted) is not { } key)
+            return AuthenticateResult.Fail("The API key is unknown or revoked.");
+        var claims = new List<Claim>
+        {
+            new(ApiKeyAuthentication.RoleClaim, key.Role == ApiKeyRole.Admin ? "admin" : "team"),
+            new(ApiKeyAuthentication.KeyIdClaim, key.Id),
+        };
+        if (key.Team is { } team) claims.Add(new Claim(ApiKeyAuthentication.TeamClaim, team));
+        var identity = new ClaimsIdentity(claims, ApiKeyAuthentication.Scheme);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ApiKeyAuthentication.Scheme));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        var result = await HandleAuthenticateOnceSafeAsync();
+        await Results.Problem(
+            statusCode: 401,
+            title: "An API key is needed.",
+            detail: result.Failure?.Message ??
+                    "Send 'Authorization: Bearer <api key>'. Create one with `commonground keys create`.")
+            .ExecuteAsync(Context);
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        await Results.Problem(
+            statusCode: 403,
+            title: "This API key may not do that.",
+            detail: "This needs an admin key; team keys see and change only their own team's data.")
+            .ExecuteAsync(Context);
+    }
+}
