@@ -20,7 +20,7 @@ public sealed partial class PostgresStore
 
             // One row per key: ON CONFLICT cannot touch the same row twice in one statement. Key order
             // makes concurrent observations of the same fields queue instead of deadlocking.
-            var rows = CatalogObservations.Merge(observations)
+            var rows = CatalogObservations.Merge(observations.Select(WithoutNul))
                 .OrderBy(r => r.Key.DataType.ToWire(), StringComparer.Ordinal)
                 .ThenBy(r => r.Key.Dataset, StringComparer.Ordinal)
                 .ThenBy(r => r.Key.Field, StringComparer.Ordinal)
@@ -96,6 +96,14 @@ public sealed partial class PostgresStore
             await using var reader = await command.ExecuteReaderAsync(ct);
             return await reader.ReadAsync(ct) ? ReadField(reader) : null;
         }
+
+        /// <summary>Field names come from clients' JSON, which may hold NUL; see <see cref="PostgresStore.WithoutNul(string?)"/>.</summary>
+        private static CatalogObservation WithoutNul(CatalogObservation o) => o with
+        {
+            Key = o.Key with { Dataset = PostgresStore.WithoutNul(o.Key.Dataset)!, Field = PostgresStore.WithoutNul(o.Key.Field)! },
+            ValueType = PostgresStore.WithoutNul(o.ValueType)!,
+            Team = PostgresStore.WithoutNul(o.Team)!,
+        };
 
         private static void AddKey(NpgsqlCommand command, CatalogFieldKey key)
         {

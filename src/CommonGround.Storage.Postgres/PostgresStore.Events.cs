@@ -27,8 +27,10 @@ public sealed partial class PostgresStore
             await using var connection = await db.OpenConnectionAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
 
+            // The port promises durability on return, whatever the server's or role's default says.
             await using (var create = new NpgsqlCommand(
-                "CREATE TEMP TABLE events_incoming (LIKE events) ON COMMIT DROP", connection, tx))
+                "SET LOCAL synchronous_commit = on; CREATE TEMP TABLE events_incoming (LIKE events) ON COMMIT DROP",
+                connection, tx))
             {
                 await create.ExecuteNonQueryAsync(ct);
             }
@@ -39,8 +41,8 @@ public sealed partial class PostgresStore
                 foreach (var e in unique)
                 {
                     await copy.StartRowAsync(ct);
-                    await copy.WriteAsync(e.SourceId, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(e.MessageId, NpgsqlDbType.Text, ct);
+                    await WriteTextAsync(copy, e.SourceId, ct);
+                    await WriteTextAsync(copy, e.MessageId, ct);
                     await copy.WriteAsync(e.Type.ToWire(), NpgsqlDbType.Text, ct);
                     await WriteTextAsync(copy, e.Name, ct);
                     await WriteTextAsync(copy, e.Category, ct);
@@ -102,8 +104,8 @@ public sealed partial class PostgresStore
             command.Parameters.Add(Text(reject.SourceId));
             command.Parameters.Add(Time(reject.ReceivedAt));
             command.Parameters.Add(Text(reject.Channel));
-            command.Parameters.Add(Text(WithoutNul(reject.Reason)));
-            command.Parameters.Add(Text(WithoutNul(Truncate(reject.Body))));
+            command.Parameters.Add(Text(reject.Reason));
+            command.Parameters.Add(Text(Truncate(reject.Body)));
             await command.ExecuteNonQueryAsync(ct);
         }
 
@@ -163,16 +165,12 @@ public sealed partial class PostgresStore
             Integrations = NullableString(reader, 16),
         };
 
-        /// <summary>The body of a refused request is whatever was sent; PostgreSQL text cannot hold NUL.</summary>
-        private static string? WithoutNul(string? value) =>
-            value is not null && value.Contains('\0', StringComparison.Ordinal) ? value.Replace('\0', '\uFFFD') : value;
-
         private static string? Truncate(string? body) =>
             body is { Length: > RejectedPayload.MaxBodyChars } ? body[..RejectedPayload.MaxBodyChars] : body;
     }
 
     internal static Task WriteTextAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken ct) =>
-        value is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(value, NpgsqlDbType.Text, ct);
+        value is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(WithoutNul(value), NpgsqlDbType.Text, ct);
 
     internal static Task WriteJsonAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken ct) =>
         value is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(value, NpgsqlDbType.Json, ct);

@@ -98,7 +98,11 @@ public sealed partial class PostgresStore
 
             // The same key twice in one import: the later row is the newer one.
             var latest = new Dictionary<(string, string), T>(rows.Count);
-            foreach (var row in rows) latest[key(row)] = row;
+            foreach (var row in rows)
+            {
+                var (sourceId, id) = key(row);
+                latest[(WithoutNul(sourceId)!, WithoutNul(id)!)] = row;
+            }
 
             var columnList = string.Join(", ", columns);
             var updates = string.Join(", ",
@@ -150,8 +154,8 @@ public sealed partial class PostgresStore
 
         private static async Task WriteCustomerAsync(NpgsqlBinaryImporter copy, CustomerRecord c, CancellationToken ct)
         {
-            await copy.WriteAsync(c.SourceId, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(c.CustomerId, NpgsqlDbType.Text, ct);
+            await WriteTextAsync(copy, c.SourceId, ct);
+            await WriteTextAsync(copy, c.CustomerId, ct);
             await WriteTextAsync(copy, c.Email, ct);
             await WriteTextAsync(copy, c.Phone, ct);
             await WriteTextAsync(copy, c.FirstName, ct);
@@ -168,9 +172,9 @@ public sealed partial class PostgresStore
 
         private static async Task WriteOrderAsync(NpgsqlBinaryImporter copy, OrderRecord o, CancellationToken ct)
         {
-            await copy.WriteAsync(o.SourceId, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(o.OrderId, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(o.CustomerId, NpgsqlDbType.Text, ct);
+            await WriteTextAsync(copy, o.SourceId, ct);
+            await WriteTextAsync(copy, o.OrderId, ct);
+            await WriteTextAsync(copy, o.CustomerId, ct);
             await copy.WriteAsync(Utc(o.OrderedAt), NpgsqlDbType.TimestampTz, ct);
             await copy.WriteAsync(o.Total, NpgsqlDbType.Numeric, ct);
             await WriteTextAsync(copy, o.Currency, ct);

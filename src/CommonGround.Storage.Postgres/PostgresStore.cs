@@ -167,7 +167,15 @@ public sealed partial class PostgresStore : IStore
     // Parameters are positional ($1, $2, ...) and typed, so that nulls need no inference.
 
     internal static NpgsqlParameter Text(string? value) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
+        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)WithoutNul(value) ?? DBNull.Value };
+
+    /// <summary>
+    /// PostgreSQL text cannot hold U+0000, which JSON lets a client send inside a string ("a\u0000b").
+    /// Rather than fail a whole batch (other clients' events included), NUL becomes U+FFFD, the same way
+    /// on every write and lookup, so de-duplication and finding by id still agree.
+    /// </summary>
+    internal static string? WithoutNul(string? value) =>
+        value is not null && value.Contains('\0', StringComparison.Ordinal) ? value.Replace('\0', '\uFFFD') : value;
 
     internal static NpgsqlParameter Json(string? value) =>
         new() { NpgsqlDbType = NpgsqlDbType.Json, Value = (object?)value ?? DBNull.Value };

@@ -1,3 +1,4 @@
+using CommonGround.Catalog;
 using CommonGround.Storage.Postgres;
 using CommonGround.Testing;
 using Npgsql;
@@ -67,6 +68,29 @@ public sealed class PostgresStoreTests() : StoreConformanceTests(StoreOptions.Po
         var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.MigrateAsync(Ct));
 
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_NUL_character_sent_inside_an_id_does_not_fail_the_batch()
+    {
+        // JSON lets a client send "\u0000" in a string; PostgreSQL text cannot hold it.
+        var stored = await Store.Events.AppendAsync(
+            [NewEvent("src-web", "m-\0-1") with { UserId = "user\0" }, NewEvent("src-web", "m-2")], Ct);
+
+        Assert.Equal(2, stored);
+        Assert.Single(await Store.Events.FindByMessageIdAsync("m-\0-1", Ct));
+        Assert.Equal(0, await Store.Events.AppendAsync([NewEvent("src-web", "m-\0-1")], Ct));
+    }
+
+    [Fact]
+    public async Task A_NUL_character_in_a_field_name_does_not_fail_the_catalog()
+    {
+        var key = new CatalogFieldKey(DataType.Behavioural, "Page Viewed", "properties.a\0b");
+
+        await Store.Catalog.ObserveAsync([Observe(key, T0), Observe(Revenue, T0)], Ct);
+
+        Assert.Equal(1, (await Store.Catalog.FindAsync(key, Ct))?.SeenCount);
+        Assert.NotNull(await Store.Catalog.FindAsync(Revenue, Ct));
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)
