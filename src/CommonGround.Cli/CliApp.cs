@@ -30,7 +30,7 @@ public static class CliApp
     static IEnumerable<Command> Commands(CliContext context)
     {
         yield return ServeCommand.Create(context);
-        // yield return ImportCommand.Create(context);  (arrives with the file-import branch)
+        yield return ImportCommand.Create(context);
         yield return KeysCommand.Create(context);
         yield return SourcesCommand.Create(context);
         yield return CatalogCommand.Create(context);

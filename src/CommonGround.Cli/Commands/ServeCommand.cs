@@ -42,7 +42,7 @@ public static class ServeCommand
                     [$"{StoreOptions.Section}:{nameof(StoreOptions.DataDirectory)}"] = store.DataDirectory,
                     [$"{StoreOptions.Section}:{nameof(StoreOptions.ConnectionString)}"] = store.ConnectionString,
                 });
-            }, ct);
+            }, ct: ct);
             await app.StartAsync(ct);
             var where = store.Provider == StoreOptions.DuckDb ? Path.GetFullPath(store.DataDirectory) : "PostgreSQL";
             if (CliContext.Json(parse))

@@ -20,15 +20,18 @@ public static class CommonGroundApp
 
     /// <param name="args">Command-line configuration (--urls, --Store:Provider=postgres, ...).</param>
     /// <param name="configure">Last say over the builder (tests use it for their own settings).</param>
+    /// <param name="store">An already open store to serve (tests); otherwise the configured one is opened.</param>
     public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null,
-        CancellationToken ct = default)
+        IStore? store = null, CancellationToken ct = default)
     {
         var builder = WebApplication.CreateBuilder(args);
+        // Framework chatter (per-request logs, data-protection notices) drowns what operators need.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configure?.Invoke(builder);
 
         var storeOptions = Bind<StoreOptions>(builder.Configuration, StoreOptions.Section);
         var ingestionOptions = Bind<IngestionOptions>(builder.Configuration, IngestionOptions.Section);
-        var store = await StoreFactory.OpenAsync(storeOptions, ct);
+        store ??= await StoreFactory.OpenAsync(storeOptions, ct);
         await SeedAdminKeyAsync(store, builder.Configuration[AdminKeyVariable], TimeProvider.System, ct);
 
         var services = builder.Services;
