@@ -1,0 +1,3 @@
+namespace CommonGround.Storage.Tests;
+
+public sealed class DuckDbStoreTests() : StoreConformanceTests(StoreOptions.DuckDb);
