@@ -10,9 +10,22 @@ sealed class DuckDbCatalogStore(DuckDbDatabase db) : ICatalogStore
         "SELECT data_type, dataset, field, value_type, owner_team, personal, declared, description, " +
         "first_seen, last_seen, seen_count FROM catalog_fields";
 
-    public Task ObserveAsync(IReadOnlyCollection<CatalogObservation> observations, CancellationToken ct)
+    public async Task ObserveAsync(IReadOnlyCollection<CatalogObservation> observations, CancellationToken ct)
     {
-        if (observations.Count == 0) return Task.CompletedTask;
+        if (observations.Count == 0) return;
+        await db.WriteLock.WaitAsync(ct);
+        try
+        {
+            Observe(observations);
+        }
+        finally
+        {
+            db.WriteLock.Release();
+        }
+    }
+
+    void Observe(IReadOnlyCollection<CatalogObservation> observations)
+    {
         using var connection = db.Connect();
         using var tx = connection.BeginTransaction();
         using var command = connection.Command(
@@ -39,7 +52,6 @@ sealed class DuckDbCatalogStore(DuckDbDatabase db) : ICatalogStore
             command.ExecuteNonQuery();
         }
         tx.Commit();
-        return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<CatalogField>> ListAsync(DataType? dataType, CancellationToken ct)

@@ -41,6 +41,13 @@ sealed class DuckDbDatabase : IDisposable
         return new DuckDbDatabase(connectionString, anchor);
     }
 
+    /// <summary>
+    /// DuckDB checks unique keys against committed data only, so two transactions inserting the same
+    /// key both pass and one fails at commit. Writers that may collide take turns; DuckDB has one
+    /// writer at a time anyway, so this costs no throughput.
+    /// </summary>
+    public SemaphoreSlim WriteLock { get; } = new(1, 1);
+
     public DuckDBConnection Connect()
     {
         var connection = new DuckDBConnection(_connectionString);
@@ -48,7 +55,11 @@ sealed class DuckDbDatabase : IDisposable
         return connection;
     }
 
-    public void Dispose() => _anchor.Dispose();
+    public void Dispose()
+    {
+        _anchor.Dispose();
+        WriteLock.Dispose();
+    }
 }
 
 static class DuckDbValues

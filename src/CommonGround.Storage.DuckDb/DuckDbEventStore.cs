@@ -10,10 +10,22 @@ sealed class DuckDbEventStore(DuckDbDatabase db) : IEventStore
         "source_id, message_id, type, name, category, user_id, anonymous_id, group_id, previous_id, " +
         "timestamp, original_timestamp, sent_at, received_at, context, properties, traits, integrations";
 
-    public Task<int> AppendAsync(IReadOnlyList<TrackedEvent> events, CancellationToken ct)
+    public async Task<int> AppendAsync(IReadOnlyList<TrackedEvent> events, CancellationToken ct)
     {
-        if (events.Count == 0) return Task.FromResult(0);
-        ct.ThrowIfCancellationRequested();
+        if (events.Count == 0) return 0;
+        await db.WriteLock.WaitAsync(ct);
+        try
+        {
+            return Append(events);
+        }
+        finally
+        {
+            db.WriteLock.Release();
+        }
+    }
+
+    int Append(IReadOnlyList<TrackedEvent> events)
+    {
         using var connection = db.Connect();
         using (var staging = connection.Command(
             "CREATE TEMP TABLE IF NOT EXISTS staging_events AS SELECT * FROM events LIMIT 0"))
@@ -44,7 +56,7 @@ sealed class DuckDbEventStore(DuckDbDatabase db) : IEventStore
         using (var clear = connection.Command("DELETE FROM staging_events"))
             clear.ExecuteNonQuery();
         tx.Commit();
-        return Task.FromResult(inserted);
+        return inserted;
     }
 
     public Task<IReadOnlyList<TrackedEvent>> FindByMessageIdAsync(string messageId, CancellationToken ct)

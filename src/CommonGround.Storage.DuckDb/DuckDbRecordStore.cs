@@ -14,7 +14,7 @@ sealed class DuckDbRecordStore(DuckDbDatabase db) : IRecordStore
         "source_id, order_id, customer_id, ordered_at, total, currency, status, properties, row_hash";
 
     public Task<UpsertResult> UpsertCustomersAsync(IReadOnlyList<CustomerRecord> customers, CancellationToken ct) =>
-        Task.FromResult(Upsert("customers", "customer_id", customers, c => (c.SourceId, c.CustomerId), (row, c) =>
+        Locked(() => Upsert("customers", "customer_id", customers, c => (c.SourceId, c.CustomerId), (row, c) =>
         {
             row = row.AppendValue(c.SourceId).AppendValue(c.CustomerId).AppendValue(c.Email).AppendValue(c.Phone)
                 .AppendValue(c.FirstName).AppendValue(c.LastName).AppendValue(c.AddressLine).AppendValue(c.PostalCode)
@@ -24,10 +24,23 @@ sealed class DuckDbRecordStore(DuckDbDatabase db) : IRecordStore
         }));
 
     public Task<UpsertResult> UpsertOrdersAsync(IReadOnlyList<OrderRecord> orders, CancellationToken ct) =>
-        Task.FromResult(Upsert("orders", "order_id", orders, o => (o.SourceId, o.OrderId), (row, o) =>
+        Locked(() => Upsert("orders", "order_id", orders, o => (o.SourceId, o.OrderId), (row, o) =>
             row.AppendValue(o.SourceId).AppendValue(o.OrderId).AppendValue(o.CustomerId)
                 .AppendValue(o.OrderedAt.UtcDateTime).AppendValue(o.Total).AppendValue(o.Currency)
                 .AppendValue(o.Status).AppendValue(o.Properties).AppendValue(RecordFingerprint.Of(o)).EndRow()));
+
+    async Task<UpsertResult> Locked(Func<UpsertResult> upsert)
+    {
+        await db.WriteLock.WaitAsync();
+        try
+        {
+            return upsert();
+        }
+        finally
+        {
+            db.WriteLock.Release();
+        }
+    }
 
     /// <summary>
     /// Stages the rows (the last of a repeated key wins), counts new, changed and identical rows against

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every test of CommonGround on a fresh machine (Debian with the .NET SDK and node/npm):
+# installs what is missing, starts a throw-away PostgreSQL on a loopback port, runs `dotnet test`
+# over the whole solution, stops what it started, and ends with the line "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+say() { printf '\n== %s\n' "$*"; }
+
+# 1. The real third-party clients the compatibility tests drive (from npm).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    say "installing Node.js and npm from Debian's packages"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+say "installing the npm clients used by the compatibility tests"
+(cd tests/clients && npm ci --no-audit --no-fund --loglevel=error)
+
+# 2. A throw-away PostgreSQL for the PostgreSQL provider's tests (installed when missing).
+port=55432
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+pgdir=$(mktemp -d -t commonground-pg.XXXXXX)
+cleanup() { scripts/postgres.sh stop "$pgdir" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+say "starting PostgreSQL on 127.0.0.1:$port"
+COMMONGROUND_TEST_POSTGRES=$(scripts/postgres.sh start "$pgdir" "$port")
+export COMMONGROUND_TEST_POSTGRES
+
+# 3. Every test project of the solution.
+say "building and running the tests"
+log=$(mktemp -t commonground-test.XXXXXX)
+set +e
+dotnet test CommonGround.slnx --logger "console;verbosity=normal" 2>&1 | tee "$log" | grep -vE '^\s+(Passed|Skipped) ' 
+status=${PIPESTATUS[0]}
+set -e
+
+# 4. The totals, summed over the test assemblies, as one plain line.
+awk '/(Passed|Failed)! +- +Failed:/ {
+        gsub(/,/, ""); for (i = 1; i <= NF; i++) {
+            if ($i == "Failed:") f += $(i + 1); if ($i == "Passed:") p += $(i + 1); if ($i == "Skipped:") s += $(i + 1) }
+     } END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+rm -f "$log"
+exit "$status"
