@@ -14,7 +14,9 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
 fi
 say "installing the npm clients used by the compatibility tests"
-(cd tests/clients && npm ci --no-audit --no-fund --loglevel=error)
+# npm ci rejects this lock file over optional per-platform packages of a dependency; npm install
+# honours the same lock file.
+(cd tests/clients && npm install --no-audit --no-fund --loglevel=error)
 
 # 2. A throw-away PostgreSQL for the PostgreSQL provider's tests (installed when missing).
 port=55432
