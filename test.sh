@@ -37,9 +37,9 @@ status=${PIPESTATUS[0]}
 set -e
 
 # 4. The totals, summed over the test assemblies, as one plain line.
-awk '/(Passed|Failed)! +- +Failed:/ {
-        gsub(/,/, ""); for (i = 1; i <= NF; i++) {
-            if ($i == "Failed:") f += $(i + 1); if ($i == "Passed:") p += $(i + 1); if ($i == "Skipped:") s += $(i + 1) }
-     } END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+awk '/^Total tests:/ { block = 1; next }
+     block && /^[[:space:]]+(Passed|Failed|Skipped): [0-9]+[[:space:]]*$/ { sub(":", "", $1); total[$1] += $2; next }
+     { block = 0 }
+     END { printf "%d passed, %d failed, %d skipped\n", total["Passed"], total["Failed"], total["Skipped"] }' "$log"
 rm -f "$log"
 exit "$status"

@@ -64,6 +64,10 @@ public sealed class CliContext(IAnsiConsole console, TextWriter error)
     public Task<IStore> OpenStoreAsync(ParseResult parse, CancellationToken ct) =>
         StoreFactory.OpenAsync(ResolveStoreOptions(parse), ct);
 
+    /// <summary>Writes a value as one compact JSON line, for a stream of events (serve --json).</summary>
+    public void WriteJsonLine<T>(T value) =>
+        Console.Profile.Out.Writer.WriteLine(System.Text.Json.JsonSerializer.Serialize(value, CliJson.Compact));
+
     /// <summary>Writes a value as indented JSON to the output, for --json.</summary>
     public void WriteJson<T>(T value) =>
         Console.Profile.Out.Writer.WriteLine(System.Text.Json.JsonSerializer.Serialize(value, CliJson.Options));
@@ -71,6 +75,11 @@ public sealed class CliContext(IAnsiConsole console, TextWriter error)
 
 public static class CliJson
 {
+    public static readonly System.Text.Json.JsonSerializerOptions Compact = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase) },
+    };
+
     public static readonly System.Text.Json.JsonSerializerOptions Options = new(System.Text.Json.JsonSerializerDefaults.Web)
     {
         WriteIndented = true,

@@ -47,7 +47,7 @@ public static class ServeCommand
             var where = store.Provider == StoreOptions.DuckDb ? Path.GetFullPath(store.DataDirectory) : "PostgreSQL";
             if (CliContext.Json(parse))
             {
-                context.WriteJson(new { urls = app.Urls, store = store.Provider, location = where });
+                context.WriteJsonLine(new { urls = app.Urls, store = store.Provider, location = where });
             }
             else
             {
