@@ -1,9 +1,9 @@
+using Spectre.Console;
 using System.Text.Json;
 using CommonGround.Cli;
 using CommonGround.Sources;
 using CommonGround.Storage;
 using CommonGround.Testing;
-using Spectre.Console;
 
 namespace CommonGround.Cli.Tests;
 
@@ -35,23 +35,8 @@ public sealed class ImportCommandTests : IDisposable
         return testStore;
     }
 
-    static async Task<(int Exit, string Out, string Err)> RunAsync(TestStore testStore, params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Interactive = InteractionSupport.No,
-            Ansi = AnsiSupport.No,
-        });
-        var options = testStore.Options;
-        string[] store = options.Provider == StoreOptions.Postgres
-            ? ["--provider", "postgres", "--connection-string", options.ConnectionString!]
-            : ["--provider", "duckdb", "--data", options.DataDirectory];
-        var exit = await CliApp.RunAsync([.. args, .. store], console, error, TestContext.Current.CancellationToken);
-        return (exit, output.ToString(), error.ToString());
-    }
+    static Task<(int Exit, string Out, string Err)> RunAsync(TestStore testStore, params string[] args) =>
+        CliRunner.RunAsync(testStore.Options, args);
 
     [Theory]
     [InlineData(StoreOptions.DuckDb)]
