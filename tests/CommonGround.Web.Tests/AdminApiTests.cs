@@ -8,26 +8,10 @@ using CommonGround.Testing;
 namespace CommonGround.Web.Tests;
 
 /// <summary>The admin API: keys, sources, events and catalog, and who may see what.</summary>
-public abstract class AdminApiTests(string provider) : IAsyncLifetime
+public abstract class AdminApiTests(string provider) : ServerTests(provider)
 {
-    TestStore _store = null!;
-    RunningServer _server = null!;
-    static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        _store = await TestStores.CreateAsync(provider, Ct);
-        _server = await RunningServer.StartAsync(_store, ct: Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _store.DisposeAsync();
-    }
-
     Task<HttpResponseMessage> Send(HttpMethod method, string path, string? key = null, object? json = null) =>
-        _server.Http.SendAsync(_server.Api(method, path, key, json), Ct);
+        Server.Http.SendAsync(Server.Api(method, path, key, json), Ct);
 
     static async Task<JsonElement> Json(HttpResponseMessage response, HttpStatusCode expected)
     {
@@ -45,7 +29,7 @@ public abstract class AdminApiTests(string provider) : IAsyncLifetime
     [Fact]
     public async Task The_api_without_a_key_is_a_401_problem()
     {
-        var response = await _server.Http.GetAsync("/api/sources", Ct);
+        var response = await Server.Http.GetAsync("/api/sources", Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
@@ -71,9 +55,9 @@ public abstract class AdminApiTests(string provider) : IAsyncLifetime
     {
         var source = await CreateSourceAsync("ad-server", "retail media");
         var writeKey = source.GetProperty("writeKey").GetString()!;
-        var response = await _server.Http.SendAsync(_server.Track("/v1/track", """{"userId":"u","event":"Ad Clicked"}""", writeKey), Ct);
+        var response = await Server.Http.SendAsync(Server.Track("/v1/track", """{"userId":"u","event":"Ad Clicked"}""", writeKey), Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(1, await _store.Store.Events.CountAsync(source.GetProperty("id").GetString(), Ct));
+        Assert.Equal(1, await Store.Store.Events.CountAsync(source.GetProperty("id").GetString(), Ct));
     }
 
     [Fact]
@@ -94,9 +78,9 @@ public abstract class AdminApiTests(string provider) : IAsyncLifetime
     [Fact]
     public async Task A_body_that_is_not_json_is_a_400_problem()
     {
-        var request = _server.Api(HttpMethod.Post, "/api/sources");
+        var request = Server.Api(HttpMethod.Post, "/api/sources");
         request.Content = new StringContent("{name:", System.Text.Encoding.UTF8, "application/json");
-        var response = await _server.Http.SendAsync(request, Ct);
+        var response = await Server.Http.SendAsync(request, Ct);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
@@ -106,23 +90,23 @@ public abstract class AdminApiTests(string provider) : IAsyncLifetime
     {
         var media = await CreateSourceAsync("ad-server", "retail media");
         var mediaKey = media.GetProperty("writeKey").GetString()!;
-        await _server.Http.SendAsync(_server.Track("/v1/track", """{"userId":"u","event":"Ad Clicked","messageId":"media-1"}""", mediaKey), Ct);
-        await _server.Http.SendAsync(_server.Track("/v1/track", """{"userId":"u","event":"Page Viewed","messageId":"web-1"}"""), Ct);
+        await Server.Http.SendAsync(Server.Track("/v1/track", """{"userId":"u","event":"Ad Clicked","messageId":"media-1"}""", mediaKey), Ct);
+        await Server.Http.SendAsync(Server.Track("/v1/track", """{"userId":"u","event":"Page Viewed","messageId":"web-1"}"""), Ct);
         var key = await TeamKeyAsync("retail media");
 
         var sources = await Json(await Send(HttpMethod.Get, "/api/sources", key), HttpStatusCode.OK);
         Assert.Equal(["ad-server"], sources.EnumerateArray().Select(s => s.GetProperty("name").GetString()));
         Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, "/api/events/media-1", key)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Get, "/api/events/web-1", key)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Get, $"/api/sources/{_server.Source.Id}", key)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Get, $"/api/sources/{Server.Source.Id}", key)).StatusCode);
     }
 
     [Fact]
     public async Task The_same_messageId_in_two_sources_asks_which_one()
     {
         var other = await CreateSourceAsync("app", "web");
-        await _server.Http.SendAsync(_server.Track("/v1/track", """{"userId":"u","event":"e","messageId":"same"}"""), Ct);
-        await _server.Http.SendAsync(_server.Track("/v1/track", """{"userId":"u","event":"e","messageId":"same"}""",
+        await Server.Http.SendAsync(Server.Track("/v1/track", """{"userId":"u","event":"e","messageId":"same"}"""), Ct);
+        await Server.Http.SendAsync(Server.Track("/v1/track", """{"userId":"u","event":"e","messageId":"same"}""",
             other.GetProperty("writeKey").GetString()), Ct);
 
         Assert.Equal(HttpStatusCode.Conflict, (await Send(HttpMethod.Get, "/api/events/same")).StatusCode);
@@ -146,7 +130,7 @@ public abstract class AdminApiTests(string provider) : IAsyncLifetime
     public async Task Only_the_owning_team_or_an_admin_edits_a_catalog_field()
     {
         var key = new CatalogFieldKey(DataType.Profile, "identify", "traits.email");
-        await _store.Store.Catalog.ObserveAsync([new CatalogObservation(key, "string", "loyalty marketing", true, 1, DateTimeOffset.UtcNow)], Ct);
+        await Store.Store.Catalog.ObserveAsync([new CatalogObservation(key, "string", "loyalty marketing", true, 1, DateTimeOffset.UtcNow)], Ct);
         var edit = new { dataType = "profile", dataset = "identify", field = "traits.email", description = "Login e-mail" };
 
         Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Put, "/api/catalog/fields", await TeamKeyAsync("web"), edit)).StatusCode);
@@ -158,9 +142,9 @@ public abstract class AdminApiTests(string provider) : IAsyncLifetime
     [Fact]
     public async Task Health_and_the_openapi_document_need_no_key()
     {
-        var health = await Json(await _server.Http.GetAsync("/healthz", Ct), HttpStatusCode.OK);
-        Assert.Equal(provider, health.GetProperty("store").GetString());
-        var openApi = await Json(await _server.Http.GetAsync("/openapi/v1.json", Ct), HttpStatusCode.OK);
+        var health = await Json(await Server.Http.GetAsync("/healthz", Ct), HttpStatusCode.OK);
+        Assert.Equal(Provider, health.GetProperty("store").GetString());
+        var openApi = await Json(await Server.Http.GetAsync("/openapi/v1.json", Ct), HttpStatusCode.OK);
         var paths = openApi.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/v1/batch", out _));
         Assert.True(paths.TryGetProperty("/api/sources", out _));

@@ -11,29 +11,13 @@ namespace CommonGround.Web.Tests;
 /// Segment's and RudderStack's own Node.js clients, from npm, pointed at CommonGround by changing only
 /// their host: what they send must be stored and readable through the API.
 /// </summary>
-public abstract class ClientCompatibilityTests(string provider) : IAsyncLifetime
+public abstract class ClientCompatibilityTests(string provider) : ServerTests(provider)
 {
-    TestStore _store = null!;
-    RunningServer _server = null!;
-    static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        _store = await TestStores.CreateAsync(provider, Ct);
-        _server = await RunningServer.StartAsync(_store, ct: Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _store.DisposeAsync();
-    }
-
     [Fact]
     public async Task Segment_analytics_node_calls_are_stored_and_read_back()
     {
         var run = "seg" + Guid.NewGuid().ToString("N")[..8];
-        var sent = await RunClientAsync("send-segment.mjs", _server.Address.ToString().TrimEnd('/'), run);
+        var sent = await RunClientAsync("send-segment.mjs", Server.Address.ToString().TrimEnd('/'), run);
         Assert.Equal(["identify", "track", "page", "group"], sent.Select(s => s.Type));
 
         var events = await ReadBackAsync(sent);
@@ -51,7 +35,7 @@ public abstract class ClientCompatibilityTests(string provider) : IAsyncLifetime
     public async Task RudderStack_node_sdk_gzip_calls_are_stored_and_read_back()
     {
         var run = "rud" + Guid.NewGuid().ToString("N")[..8];
-        var sent = await RunClientAsync("send-rudder.mjs", _server.Address.ToString().TrimEnd('/'), run);
+        var sent = await RunClientAsync("send-rudder.mjs", Server.Address.ToString().TrimEnd('/'), run);
 
         var events = await ReadBackAsync(sent);
         Assert.Equal("Product Viewed", events["track"].GetProperty("event").GetString());
@@ -63,7 +47,7 @@ public abstract class ClientCompatibilityTests(string provider) : IAsyncLifetime
         var found = new Dictionary<string, JsonElement>();
         foreach (var s in sent)
         {
-            var response = await _server.Http.SendAsync(_server.Api(HttpMethod.Get, $"/api/events/{s.MessageId}"), Ct);
+            var response = await Server.Http.SendAsync(Server.Api(HttpMethod.Get, $"/api/events/{s.MessageId}"), Ct);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{s.Type} {s.MessageId}: {(int)response.StatusCode}");
             var e = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
             Assert.Equal(s.Type, e.GetProperty("type").GetString());
@@ -76,7 +60,7 @@ public abstract class ClientCompatibilityTests(string provider) : IAsyncLifetime
     {
         var folder = Repository.ClientsFolder();
         var start = new ProcessStartInfo("node") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])[script, host, _server.Source.WriteKey, run]) start.ArgumentList.Add(arg);
+        foreach (var arg in (string[])[script, host, Server.Source.WriteKey, run]) start.ArgumentList.Add(arg);
         using var node = Process.Start(start)!;
         var output = node.StandardOutput.ReadToEndAsync(Ct);
         var error = node.StandardError.ReadToEndAsync(Ct);

@@ -9,26 +9,10 @@ using CommonGround.Testing;
 namespace CommonGround.Web.Tests;
 
 /// <summary>The Segment-compatible tracking API over real HTTP, on each storage provider.</summary>
-public abstract class TrackingApiTests(string provider) : IAsyncLifetime
+public abstract class TrackingApiTests(string provider) : ServerTests(provider)
 {
-    TestStore _store = null!;
-    RunningServer _server = null!;
-    static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        _store = await TestStores.CreateAsync(provider, Ct);
-        _server = await RunningServer.StartAsync(_store, ct: Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _store.DisposeAsync();
-    }
-
     async Task<HttpResponseMessage> PostAsync(string path, string body, string? writeKey = null) =>
-        await _server.Http.SendAsync(_server.Track(path, body, writeKey), Ct);
+        await Server.Http.SendAsync(Server.Track(path, body, writeKey), Ct);
 
     static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
     {
@@ -47,14 +31,14 @@ public abstract class TrackingApiTests(string provider) : IAsyncLifetime
             """{"type":"identify","userId":"u1","messageId":"m-2","traits":{"email":"ann@example.com"}}"""));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
-        var stored = await _server.Http.SendAsync(_server.Api(HttpMethod.Get, "/api/events/m-1"), Ct);
+        var stored = await Server.Http.SendAsync(Server.Api(HttpMethod.Get, "/api/events/m-1"), Ct);
         Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
         var e = await stored.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal("track", e.GetProperty("type").GetString());
         Assert.Equal("Order Completed", e.GetProperty("event").GetString());
         Assert.Equal(12.5, e.GetProperty("properties").GetProperty("revenue").GetDouble());
-        Assert.Equal(_server.Source.Id, e.GetProperty("sourceId").GetString());
-        Assert.Equal(2, await _store.Store.Events.CountAsync(_server.Source.Id, Ct));
+        Assert.Equal(Server.Source.Id, e.GetProperty("sourceId").GetString());
+        Assert.Equal(2, await Store.Store.Events.CountAsync(Server.Source.Id, Ct));
     }
 
     [Theory]
@@ -67,7 +51,7 @@ public abstract class TrackingApiTests(string provider) : IAsyncLifetime
     public async Task Each_single_call_endpoint_stores_its_type(string type, string body)
     {
         Assert.Equal(HttpStatusCode.OK, (await PostAsync("/v1/" + type, body)).StatusCode);
-        var stored = Assert.Single(await _store.Store.Events.FindByMessageIdAsync("s-1", Ct));
+        var stored = Assert.Single(await Store.Store.Events.FindByMessageIdAsync("s-1", Ct));
         Assert.Equal(type, stored.Type.ToString().ToLowerInvariant());
     }
 
@@ -80,7 +64,7 @@ public abstract class TrackingApiTests(string provider) : IAsyncLifetime
             """{"type":"track","event":"e","userId":"u","messageId":"r-2"}""");
         Assert.Equal(HttpStatusCode.OK, (await PostAsync("/v1/batch", body)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync("/v1/batch", body)).StatusCode);
-        Assert.Equal(2, await _store.Store.Events.CountAsync(_server.Source.Id, Ct));
+        Assert.Equal(2, await Store.Store.Events.CountAsync(Server.Source.Id, Ct));
     }
 
     public static TheoryData<string, string, int?, string> Malformed => new()
@@ -103,7 +87,7 @@ public abstract class TrackingApiTests(string provider) : IAsyncLifetime
         var error = problem.GetProperty("errors")[0];
         Assert.Equal(index, error.TryGetProperty("index", out var i) && i.ValueKind == JsonValueKind.Number ? i.GetInt32() : null);
         Assert.Equal(field, error.GetProperty("field").GetString());
-        Assert.Equal(0, await _store.Store.Events.CountAsync(null, Ct));
+        Assert.Equal(0, await Store.Store.Events.CountAsync(null, Ct));
     }
 
     [Fact]
@@ -111,9 +95,9 @@ public abstract class TrackingApiTests(string provider) : IAsyncLifetime
     {
         byte[] body = [.. Encoding.UTF8.GetBytes("""{"batch":[{"type":"track","event":"e","userId":"u","properties":{"city":"Li"""), 0xFF, 0xFE,
             .. Encoding.UTF8.GetBytes("\"}}]}")];
-        var request = _server.Track("/v1/batch", "");
+        var request = Server.Track("/v1/batch", "");
         request.Content = new ByteArrayContent(body);
-        var problem = await ProblemAsync(await _server.Http.SendAsync(request, Ct), HttpStatusCode.BadRequest);
+        var problem = await ProblemAsync(await Server.Http.SendAsync(request, Ct), HttpStatusCode.BadRequest);
         Assert.Equal(0, problem.GetProperty("errors")[0].GetProperty("index").GetInt32());
         Assert.Equal("properties.city", problem.GetProperty("errors")[0].GetProperty("field").GetString());
     }
@@ -138,7 +122,7 @@ public abstract class TrackingApiTests(string provider) : IAsyncLifetime
     public async Task A_refused_request_is_kept_with_its_reason()
     {
         await PostAsync("/v1/batch", Batch("""{"type":"track","userId":"u"}"""));
-        var rejects = await _server.Http.SendAsync(_server.Api(HttpMethod.Get, "/api/rejects"), Ct);
+        var rejects = await Server.Http.SendAsync(Server.Api(HttpMethod.Get, "/api/rejects"), Ct);
         var reject = Assert.Single((await rejects.Content.ReadFromJsonAsync<JsonElement>(Ct)).EnumerateArray());
         Assert.Contains("event", reject.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Contains("\"userId\":\"u\"", reject.GetProperty("body").GetString(), StringComparison.Ordinal);
@@ -157,9 +141,9 @@ public abstract class TrackingApiTests(string provider) : IAsyncLifetime
         {
             var bytes = Encoding.UTF8.GetBytes(seeds[i % seeds.Length]);
             for (var flips = random.Next(1, 6); flips > 0; flips--) bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
-            var request = _server.Track(i % 2 == 0 ? "/v1/batch" : "/v1/track", "");
+            var request = Server.Track(i % 2 == 0 ? "/v1/batch" : "/v1/track", "");
             request.Content = new ByteArrayContent(bytes);
-            var response = await _server.Http.SendAsync(request, Ct);
+            var response = await Server.Http.SendAsync(request, Ct);
             Assert.True((int)response.StatusCode < 500, $"mutation {i} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
         }
     }
@@ -168,7 +152,7 @@ public abstract class TrackingApiTests(string provider) : IAsyncLifetime
     public async Task A_missing_write_key_is_a_401()
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/track") { Content = new StringContent("""{"userId":"u","event":"e"}""") };
-        await ProblemAsync(await _server.Http.SendAsync(request, Ct), HttpStatusCode.Unauthorized);
+        await ProblemAsync(await Server.Http.SendAsync(request, Ct), HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -180,10 +164,10 @@ public abstract class TrackingApiTests(string provider) : IAsyncLifetime
     [Fact]
     public async Task A_disabled_source_is_a_403()
     {
-        var disable = await _server.Http.SendAsync(_server.Api(HttpMethod.Post, $"/api/sources/{_server.Source.Id}/disable"), Ct);
+        var disable = await Server.Http.SendAsync(Server.Api(HttpMethod.Post, $"/api/sources/{Server.Source.Id}/disable"), Ct);
         Assert.Equal(HttpStatusCode.OK, disable.StatusCode);
         await ProblemAsync(await PostAsync("/v1/track", """{"userId":"u","event":"e"}"""), HttpStatusCode.Forbidden);
-        Assert.Equal(0, await _store.Store.Events.CountAsync(null, Ct));
+        Assert.Equal(0, await Store.Store.Events.CountAsync(null, Ct));
     }
 
     [Fact]
@@ -191,10 +175,10 @@ public abstract class TrackingApiTests(string provider) : IAsyncLifetime
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/track")
         {
-            Content = new StringContent($$"""{"writeKey":"{{_server.Source.WriteKey}}","userId":"u","event":"e","messageId":"wk-1"}"""),
+            Content = new StringContent($$"""{"writeKey":"{{Server.Source.WriteKey}}","userId":"u","event":"e","messageId":"wk-1"}"""),
         };
-        Assert.Equal(HttpStatusCode.OK, (await _server.Http.SendAsync(request, Ct)).StatusCode);
-        Assert.Single(await _store.Store.Events.FindByMessageIdAsync("wk-1", Ct));
+        Assert.Equal(HttpStatusCode.OK, (await Server.Http.SendAsync(request, Ct)).StatusCode);
+        Assert.Single(await Store.Store.Events.FindByMessageIdAsync("wk-1", Ct));
     }
 
     [Fact]
@@ -203,12 +187,12 @@ public abstract class TrackingApiTests(string provider) : IAsyncLifetime
         using var compressed = new MemoryStream();
         await using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
             await gzip.WriteAsync(Encoding.UTF8.GetBytes(Batch("""{"type":"track","event":"e","userId":"u","messageId":"gz-1"}""")), Ct);
-        var request = _server.Track("/v1/batch", "");
+        var request = Server.Track("/v1/batch", "");
         request.Content = new ByteArrayContent(compressed.ToArray());
         request.Content.Headers.ContentType = new("text/plain");
         request.Content.Headers.ContentEncoding.Add("gzip");
-        Assert.Equal(HttpStatusCode.OK, (await _server.Http.SendAsync(request, Ct)).StatusCode);
-        Assert.Single(await _store.Store.Events.FindByMessageIdAsync("gz-1", Ct));
+        Assert.Equal(HttpStatusCode.OK, (await Server.Http.SendAsync(request, Ct)).StatusCode);
+        Assert.Single(await Store.Store.Events.FindByMessageIdAsync("gz-1", Ct));
     }
 
     [Fact]
@@ -220,7 +204,7 @@ public abstract class TrackingApiTests(string provider) : IAsyncLifetime
         IReadOnlyList<Catalog.CatalogField> fields = [];
         while (DateTime.UtcNow < deadline && fields.Count == 0)
         {
-            fields = (await _store.Store.Catalog.ListAsync(Catalog.DataType.Profile, Ct)).Where(f => f.Key.Field == "traits.email").ToList();
+            fields = (await Store.Store.Catalog.ListAsync(Catalog.DataType.Profile, Ct)).Where(f => f.Key.Field == "traits.email").ToList();
             if (fields.Count == 0) await Task.Delay(100, Ct);
         }
         var email = Assert.Single(fields);

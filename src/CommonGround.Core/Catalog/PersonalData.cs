@@ -1,31 +1,39 @@
 namespace CommonGround.Catalog;
 
 /// <summary>
-/// The first guess at whether a field holds personal data, from its name and a sample value. A person
-/// confirms or corrects it in the catalog; the guess errs on the side of "personal".
+/// The first guess at whether a field holds personal data, from its name and, when there is one, a
+/// sample value. A person confirms or corrects it in the catalog; the guess errs on the side of
+/// "personal". Used for arriving events and imported files alike.
 /// </summary>
 public static class PersonalData
 {
-    static readonly HashSet<string> Names = new(StringComparer.Ordinal)
+    /// <summary>Names that are personal wherever they appear inside a field's last segment.</summary>
+    static readonly string[] Contained =
+    [
+        "email", "phone", "mobile", "firstname", "lastname", "givenname", "surname", "familyname", "fullname",
+        "middlename", "maidenname", "username", "address", "street", "postcode", "postalcode", "zipcode", "birth",
+        "socsec", "socialsecurity", "passport", "nationalid", "taxid", "iban", "creditcard", "cardnumber",
+        "customerid", "userid", "anonymousid", "previousid", "deviceid", "advertisingid", "latitude", "longitude",
+    ];
+
+    /// <summary>Short names that are personal only as the whole segment ("ip", not "zip_code_ip_range"...).</summary>
+    static readonly HashSet<string> Whole = new(StringComparer.Ordinal)
     {
-        "email", "emailaddress", "mail", "phone", "phonenumber", "mobile", "mobilephone", "telephone", "fax",
-        "firstname", "lastname", "fullname", "givenname", "surname", "familyname", "middlename", "username",
-        "address", "addressline", "address1", "address2", "street", "streetaddress", "streetnumber",
-        "postalcode", "postcode", "zip", "zipcode", "birthday", "birthdate", "dateofbirth", "dob",
-        "ssn", "socsecid", "socialsecuritynumber", "nationalid", "passport", "taxid",
-        "ip", "ipaddress", "userid", "anonymousid", "previousid", "customerid", "deviceid", "advertisingid",
-        "idfa", "idfv", "adid", "gender", "latitude", "longitude", "creditcard", "cardnumber", "iban",
+        "ip", "zip", "dob", "ssn", "fax", "gender", "age", "lat", "lon", "lng", "idfa", "idfv", "adid", "telephone",
     };
 
-    /// <summary>True when <paramref name="path"/>'s last segment names personal data, or the sample value looks like an e-mail address or phone number.</summary>
+    /// <summary>
+    /// True when the last segment of <paramref name="path"/> names personal data (trailing digits ignored,
+    /// so address_1 counts), or the sample value looks like an e-mail address or a phone number.
+    /// </summary>
     public static bool LooksPersonal(string path, string? sample = null)
     {
         var leaf = path[(path.LastIndexOf('.') + 1)..];
         var normalised = Normalise(leaf);
-        if (Names.Contains(normalised)) return true;
-        // "name" alone is personal on a person (traits) but not on a product or a page.
-        if (normalised == "name" && (path.StartsWith("traits.", StringComparison.Ordinal) || path.StartsWith("context.traits.", StringComparison.Ordinal)))
-            return true;
+        var letters = normalised.TrimEnd("0123456789".ToCharArray());
+        if (Whole.Contains(letters) || Contained.Any(normalised.Contains)) return true;
+        // "name" alone is personal on a person or a customer record, not on a product or a page.
+        if (letters == "name" && !path.StartsWith("properties.", StringComparison.Ordinal)) return true;
         return sample is not null && (LooksLikeEmail(sample) || LooksLikePhone(sample));
     }
 

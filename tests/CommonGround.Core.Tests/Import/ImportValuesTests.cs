@@ -80,5 +80,5 @@ public sealed class ImportValuesTests
     [InlineData("total", false)]
     [InlineData("properties.plan", false)]
     public void Guesses_personal_fields_from_their_names(string field, bool personal) =>
-        Assert.Equal(personal, PersonalFields.LooksPersonal(field));
+        Assert.Equal(personal, CommonGround.Catalog.PersonalData.LooksPersonal(field));
 }
