@@ -372,6 +372,11 @@ public sealed class SegmentPayloadReader(IngestionOptions limits)
                     errors.Add(new PayloadError(index, field, $"is {text.Length:N0} characters long; at most {MaxIdLength:N0} are accepted."));
                     return null;
                 }
+                if (text.Contains('\0', StringComparison.Ordinal))
+                {
+                    errors.Add(new PayloadError(index, field, "contains a NUL character (\\u0000); identifiers must be printable text."));
+                    return null;
+                }
                 return string.IsNullOrWhiteSpace(text) ? null : text;
             default:
                 errors.Add(new PayloadError(index, field, $"must be a string, found {Describe(value.ValueKind)}."));
@@ -388,6 +393,11 @@ public sealed class SegmentPayloadReader(IngestionOptions limits)
             return null;
         }
         var text = value.GetString()!;
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            errors.Add(new PayloadError(index, field, "contains a NUL character (\\u0000); names must be printable text."));
+            return null;
+        }
         if (text.Length > MaxNameLength)
         {
             errors.Add(new PayloadError(index, field, $"is {text.Length:N0} characters long; at most {MaxNameLength:N0} are accepted."));

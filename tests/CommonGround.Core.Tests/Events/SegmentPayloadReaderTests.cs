@@ -101,6 +101,8 @@ public class SegmentPayloadReaderTests
     [InlineData("""{"batch":[{"type":"alias","previousId":"p","anonymousId":"a"}]}""", 0, "userId")]
     [InlineData("""{"batch":[{"type":"track","userId":"u","event":"e","messageId":["m"]}]}""", 0, "messageId")]
     [InlineData("""{"batch":[{"type":"track","userId":"u","event":"e"},"not an event"]}""", 1, "")]
+    [InlineData("""{"batch":[{"type":"track","userId":"u\u0000","event":"e"}]}""", 0, "userId")]
+    [InlineData("""{"batch":[{"type":"track","userId":"u","event":"e\u0000"}]}""", 0, "event")]
     public void A_bad_event_is_named_by_index_and_field(string json, int index, string field)
     {
         var error = Single(json);
