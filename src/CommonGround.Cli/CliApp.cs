@@ -24,6 +24,7 @@ public static class CliApp
             CliContext.JsonOption,
         };
         foreach (var command in Commands(context)) root.Add(command);
+        CommandDetails.Apply(root);
         return root;
     }
 
