@@ -151,6 +151,18 @@ public abstract class AdminApiTests(string provider) : ServerTests(provider)
     }
 
     [Fact]
+    public async Task An_admin_key_given_at_start_is_seeded_once_and_works()
+    {
+        const string secret = "automation-admin-key-0123456789";
+        await Web.Hosting.CommonGroundApp.SeedAdminKeyAsync(Store.Store, secret, TimeProvider.System, Ct);
+        await Web.Hosting.CommonGroundApp.SeedAdminKeyAsync(Store.Store, secret, TimeProvider.System, Ct);
+
+        Assert.Single(await Store.Store.ApiKeys.ListAsync(Ct), k => k.Name == "from " + Web.Hosting.CommonGroundApp.AdminKeyVariable);
+        Assert.Equal(HttpStatusCode.Created,
+            (await Send(HttpMethod.Post, "/api/sources", secret, new { name = "automation", team = "it" })).StatusCode);
+    }
+
+    [Fact]
     public async Task An_unknown_api_path_is_a_404_problem()
     {
         var response = await Send(HttpMethod.Get, "/api/nothing-here");
