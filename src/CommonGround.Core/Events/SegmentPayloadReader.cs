@@ -14,8 +14,8 @@ namespace CommonGround.Events;
 /// </summary>
 public sealed class SegmentPayloadReader(IngestionOptions limits)
 {
-    const int MaxIdLength = 1_024;
-    const int MaxNameLength = 1_024;
+    /// <summary>Longest identifier or name accepted, in characters.</summary>
+    const int MaxTextLength = 1_024;
     const int MaxErrors = 50;
 
     static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
@@ -356,51 +356,32 @@ public sealed class SegmentPayloadReader(IngestionOptions limits)
     }
 
     /// <summary>An identifier: a non-empty string, or a number taken as its text (as Segment does).</summary>
-    static string? Id(JsonElement e, string field, int? index, List<PayloadError> errors)
-    {
-        if (!e.TryGetProperty(field, out var value)) return null;
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.Null:
-                return null;
-            case JsonValueKind.Number:
-                return value.GetRawText();
-            case JsonValueKind.String:
-                var text = value.GetString()!;
-                if (text.Length > MaxIdLength)
-                {
-                    errors.Add(new PayloadError(index, field, $"is {text.Length:N0} characters long; at most {MaxIdLength:N0} are accepted."));
-                    return null;
-                }
-                if (text.Contains('\0', StringComparison.Ordinal))
-                {
-                    errors.Add(new PayloadError(index, field, "contains a NUL character (\\u0000); identifiers must be printable text."));
-                    return null;
-                }
-                return string.IsNullOrWhiteSpace(text) ? null : text;
-            default:
-                errors.Add(new PayloadError(index, field, $"must be a string, found {Describe(value.ValueKind)}."));
-                return null;
-        }
-    }
+    static string? Id(JsonElement e, string field, int? index, List<PayloadError> errors) =>
+        Text(e, field, index, errors, acceptNumber: true);
 
-    static string? Text(JsonElement e, string field, int? index, List<PayloadError> errors)
+    /// <summary>
+    /// A text member: null when absent, null or blank; an error when it is another JSON kind (a number
+    /// is accepted where <paramref name="acceptNumber"/>), too long, or holds a NUL character, which no
+    /// store keeps faithfully.
+    /// </summary>
+    static string? Text(JsonElement e, string field, int? index, List<PayloadError> errors, bool acceptNumber = false)
     {
         if (!e.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (acceptNumber && value.ValueKind == JsonValueKind.Number) return value.GetRawText();
         if (value.ValueKind != JsonValueKind.String)
         {
             errors.Add(new PayloadError(index, field, $"must be a string, found {Describe(value.ValueKind)}."));
             return null;
         }
         var text = value.GetString()!;
-        if (text.Contains('\0', StringComparison.Ordinal))
+        if (text.Length > MaxTextLength)
         {
-            errors.Add(new PayloadError(index, field, "contains a NUL character (\\u0000); names must be printable text."));
+            errors.Add(new PayloadError(index, field, $"is {text.Length:N0} characters long; at most {MaxTextLength:N0} are accepted."));
             return null;
         }
-        if (text.Length > MaxNameLength)
+        if (text.Contains('\0', StringComparison.Ordinal))
         {
-            errors.Add(new PayloadError(index, field, $"is {text.Length:N0} characters long; at most {MaxNameLength:N0} are accepted."));
+            errors.Add(new PayloadError(index, field, "contains a NUL character (\\u0000); use printable text."));
             return null;
         }
         return string.IsNullOrWhiteSpace(text) ? null : text;
