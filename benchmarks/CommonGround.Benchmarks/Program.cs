@@ -1,1 +1,67 @@
-Console.WriteLine("Benchmarks arrive with the benchmarks branch.");
+using BenchmarkDotNet.Running;
+using CommonGround.Benchmarks;
+using CommonGround.Storage;
+
+// Modes:
+//   ingest  --provider duckdb|postgres [--connection-string CS] --batch N --seconds S --concurrency C --runs R
+//   ceiling --batch N --seconds S --runs R
+//   micro   [BenchmarkDotNet arguments, e.g. --filter *]
+// Every mode writes NAME.json and NAME.md to --out (default benchmark-results).
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.WriteLine("""
+        usage (from the repository root, after `dotnet build -c Release`):
+          dotnet benchmarks/CommonGround.Benchmarks/bin/Release/net10.0/linux-x64/CommonGround.Benchmarks.dll ingest \
+              --provider duckdb|postgres [--connection-string CS] [--batch 1000] [--seconds 30] [--warmup 5] \
+              [--concurrency 4] [--runs 3] [--out benchmark-results]
+          ... ceiling [--batch 1000] [--seconds 20] [--runs 3] [--out benchmark-results]
+          ... micro [BenchmarkDotNet arguments, e.g. --filter *ReaderBenchmarks*]
+        """);
+    return args.Length == 0 ? 2 : 0;
+}
+
+var mode = args[0];
+if (mode == "micro")
+{
+    BenchmarkSwitcher.FromAssembly(typeof(ReaderBenchmarks).Assembly).Run(args[1..].Length > 0 ? args[1..] : ["--filter", "*"]);
+    return 0;
+}
+
+var options = new Dictionary<string, string>(StringComparer.Ordinal);
+for (var i = 1; i < args.Length; i++)
+{
+    if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+    {
+        Console.Error.WriteLine($"Unexpected argument '{args[i]}'; options take a value: --name VALUE.");
+        return 2;
+    }
+    options[args[i][2..]] = args[++i];
+}
+string Text(string name, string fallback) => options.GetValueOrDefault(name, fallback);
+int Number(string name, int fallback) =>
+    options.TryGetValue(name, out var v) ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
+var output = Text("out", "benchmark-results");
+
+switch (mode)
+{
+    case "ingest":
+        var provider = Text("provider", StoreOptions.DuckDb);
+        if (provider is not (StoreOptions.DuckDb or StoreOptions.Postgres))
+        {
+            Console.Error.WriteLine("--provider must be duckdb or postgres.");
+            return 2;
+        }
+        var connectionString = options.GetValueOrDefault("connection-string");
+        if (provider == StoreOptions.Postgres && string.IsNullOrEmpty(connectionString))
+        {
+            Console.Error.WriteLine("--provider postgres needs --connection-string (each run uses a schema of its own in that database).");
+            return 2;
+        }
+        return await IngestLoad.RunAsync(new IngestLoad.Settings(provider, connectionString, Number("batch", 1000),
+            Number("seconds", 30), Number("warmup", 5), Number("concurrency", 4), Number("runs", 3), output));
+    case "ceiling":
+        return await Ceiling.RunAsync(new Ceiling.Settings(Number("batch", 1000), Number("seconds", 20), Number("runs", 3), output));
+    default:
+        Console.Error.WriteLine($"Unknown mode '{mode}'; use ingest, ceiling or micro.");
+        return 2;
+}

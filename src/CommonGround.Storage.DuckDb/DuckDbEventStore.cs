@@ -26,7 +26,41 @@ sealed class DuckDbEventStore(DuckDbDatabase db) : IEventStore
 
     int Append(IReadOnlyList<TrackedEvent> events)
     {
+        // A batch may repeat a messageId (client retries inside one batch); the first one wins.
+        var seen = new HashSet<(string SourceId, string MessageId)>(events.Count);
+        var unique = new List<TrackedEvent>(events.Count);
+        foreach (var e in events)
+        {
+            if (seen.Add((e.SourceId, e.MessageId))) unique.Add(e);
+        }
+
+        // Almost every batch is new: append it straight into events, and let the primary key refuse
+        // the rare batch that repeats a stored messageId. Only then take the slower path through a
+        // staging table with INSERT OR IGNORE. Either way it is one transaction.
         using var connection = db.Connect();
+        try
+        {
+            using var tx = connection.BeginTransaction();
+            using (var appender = connection.CreateAppender("events"))
+            {
+                foreach (var e in unique) AppendRow(appender, e);
+            }
+            tx.Commit();
+            return unique.Count;
+        }
+        catch (DuckDBException ex) when (IsDuplicateKey(ex))
+        {
+            // Rolled back by the transaction's disposal; nothing of this batch is stored yet.
+        }
+        return AppendSkippingStored(connection, unique);
+    }
+
+    static bool IsDuplicateKey(DuckDBException ex) =>
+        ex.ErrorType == DuckDB.NET.Native.DuckDBErrorType.Constraint ||
+        ex.Message.Contains("Duplicate key", StringComparison.OrdinalIgnoreCase);
+
+    static int AppendSkippingStored(DuckDBConnection connection, List<TrackedEvent> unique)
+    {
         using (var staging = connection.Command(
             "CREATE TEMP TABLE IF NOT EXISTS staging_events AS SELECT * FROM events LIMIT 0"))
             staging.ExecuteNonQuery();
@@ -34,29 +68,29 @@ sealed class DuckDbEventStore(DuckDbDatabase db) : IEventStore
         using var tx = connection.BeginTransaction();
         using (var appender = connection.CreateAppender("temp", "main", "staging_events"))
         {
-            foreach (var e in events)
-            {
-                var row = appender.CreateRow()
-                    .AppendValue(e.SourceId).AppendValue(e.MessageId).AppendValue(e.Type.ToWire())
-                    .AppendValue(e.Name).AppendValue(e.Category)
-                    .AppendValue(e.UserId).AppendValue(e.AnonymousId).AppendValue(e.GroupId).AppendValue(e.PreviousId)
-                    .AppendValue(e.Timestamp.UtcDateTime);
-                row = e.OriginalTimestamp is { } ot ? row.AppendValue(ot.UtcDateTime) : row.AppendNullValue();
-                row = e.SentAt is { } sa ? row.AppendValue(sa.UtcDateTime) : row.AppendNullValue();
-                row.AppendValue(e.ReceivedAt.UtcDateTime)
-                    .AppendValue(e.Context).AppendValue(e.Properties).AppendValue(e.Traits).AppendValue(e.Integrations)
-                    .EndRow();
-            }
+            foreach (var e in unique) AppendRow(appender, e);
         }
         int inserted;
-        // DISTINCT ON keeps the first of a messageId repeated within the batch; OR IGNORE skips stored ones.
-        using (var insert = connection.Command(
-            $"INSERT OR IGNORE INTO events SELECT DISTINCT ON (source_id, message_id) {Columns} FROM staging_events"))
+        using (var insert = connection.Command($"INSERT OR IGNORE INTO events SELECT {Columns} FROM staging_events"))
             inserted = insert.ExecuteNonQuery();
         using (var clear = connection.Command("DELETE FROM staging_events"))
             clear.ExecuteNonQuery();
         tx.Commit();
         return inserted;
+    }
+
+    static void AppendRow(DuckDBAppender appender, TrackedEvent e)
+    {
+        var row = appender.CreateRow()
+            .AppendValue(e.SourceId).AppendValue(e.MessageId).AppendValue(e.Type.ToWire())
+            .AppendValue(e.Name).AppendValue(e.Category)
+            .AppendValue(e.UserId).AppendValue(e.AnonymousId).AppendValue(e.GroupId).AppendValue(e.PreviousId)
+            .AppendValue(e.Timestamp.UtcDateTime);
+        row = e.OriginalTimestamp is { } ot ? row.AppendValue(ot.UtcDateTime) : row.AppendNullValue();
+        row = e.SentAt is { } sa ? row.AppendValue(sa.UtcDateTime) : row.AppendNullValue();
+        row.AppendValue(e.ReceivedAt.UtcDateTime)
+            .AppendValue(e.Context).AppendValue(e.Properties).AppendValue(e.Traits).AppendValue(e.Integrations)
+            .EndRow();
     }
 
     public Task<IReadOnlyList<TrackedEvent>> FindByMessageIdAsync(string messageId, CancellationToken ct)

@@ -1,0 +1,54 @@
+using System.Text.Json;
+
+namespace CommonGround.Benchmarks;
+
+static class Repository
+{
+    /// <summary>The folder holding CommonGround.slnx: the current directory or one above it, else above this program.</summary>
+    public static string Root()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "CommonGround.slnx"))) return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("Run from inside the repository (CommonGround.slnx not found).");
+    }
+}
+
+static class Machine
+{
+    public static object Describe()
+    {
+        var model = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+            : null;
+        return new
+        {
+            cores = Environment.ProcessorCount,
+            cpu = model,
+            os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+            runtime = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
+            loadAverage = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : null,
+            at = DateTimeOffset.UtcNow,
+        };
+    }
+}
+
+static class Output
+{
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <summary>Prints the markdown table and writes NAME.json and NAME.md to the output folder.</summary>
+    public static void Write(string directory, string name, object summary, string markdown)
+    {
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, name + ".json"), JsonSerializer.Serialize(summary, Json));
+        File.WriteAllText(Path.Combine(directory, name + ".md"), markdown);
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        Console.WriteLine($"Written to {Path.Combine(directory, name)}.json and .md");
+    }
+}
