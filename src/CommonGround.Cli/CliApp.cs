@@ -12,6 +12,8 @@ public static class CliApp
     {
         var root = new RootCommand(
             "CommonGround: one source of truth for every team that talks to customers.\n\n" +
+            "To see it with data first, run `commonground demo`: it makes up a retailer's customers, orders and events\n" +
+            "and serves them with ready keys.\n\n" +
             "Start with `commonground serve` (the API on http://127.0.0.1:5080), create a source for each\n" +
             "team's tool with `commonground sources add`, and point Segment or RudderStack SDKs at the\n" +
             "server with the source's write key. Files from the teams' exports go in with `commonground import`.\n\n" +
@@ -31,6 +33,7 @@ public static class CliApp
     static IEnumerable<Command> Commands(CliContext context)
     {
         yield return ServeCommand.Create(context);
+        yield return DemoCommand.Create(context);
         yield return ImportCommand.Create(context);
         yield return KeysCommand.Create(context);
         yield return SourcesCommand.Create(context);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CommonGround.Storage;
 using CommonGround.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Spectre.Console;
@@ -33,17 +34,7 @@ public static class ServeCommand
         command.SetAction(async (parse, ct) =>
         {
             var store = CliContext.ResolveStoreOptions(parse);
-            var urls = parse.GetValue(UrlsOption)!;
-            var app = await CommonGroundApp.CreateAsync(["--urls", urls], builder =>
-            {
-                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-                {
-                    [$"{StoreOptions.Section}:{nameof(StoreOptions.Provider)}"] = store.Provider,
-                    [$"{StoreOptions.Section}:{nameof(StoreOptions.DataDirectory)}"] = store.DataDirectory,
-                    [$"{StoreOptions.Section}:{nameof(StoreOptions.ConnectionString)}"] = store.ConnectionString,
-                });
-            }, ct: ct);
-            await app.StartAsync(ct);
+            var app = await StartAsync(store, parse.GetValue(UrlsOption)!, null, ct);
             var where = store.Provider == StoreOptions.DuckDb ? Path.GetFullPath(store.DataDirectory) : "PostgreSQL";
             if (CliContext.Json(parse))
             {
@@ -59,5 +50,33 @@ public static class ServeCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Builds the web host on <paramref name="store"/>'s settings and starts it listening.
+    /// <paramref name="open"/>, when given, is served instead of opening the store again; the host then owns it.
+    /// </summary>
+    /// <exception cref="CliInputException">The address cannot be listened on (taken, or not this machine's).</exception>
+    public static async Task<WebApplication> StartAsync(StoreOptions store, string urls, IStore? open, CancellationToken ct)
+    {
+        var app = await CommonGroundApp.CreateAsync(["--urls", urls], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [$"{StoreOptions.Section}:{nameof(StoreOptions.Provider)}"] = store.Provider,
+                [$"{StoreOptions.Section}:{nameof(StoreOptions.DataDirectory)}"] = store.DataDirectory,
+                [$"{StoreOptions.Section}:{nameof(StoreOptions.ConnectionString)}"] = store.ConnectionString,
+            });
+        }, open, ct);
+        try
+        {
+            await app.StartAsync(ct);
+            return app;
+        }
+        catch (IOException ex)
+        {
+            await app.DisposeAsync();
+            throw new CliInputException($"Cannot listen on {urls}: {ex.Message} Pass another address with --urls, e.g. --urls http://127.0.0.1:5081.");
+        }
     }
 }
