@@ -4,7 +4,7 @@ using CommonGround.Events;
 namespace CommonGround.Catalog;
 
 /// <summary>
-/// Gathers what one request teaches the catalog: every field of every dataset it carried,
+/// Gathers what one request (or generated batch) teaches the catalog: every field of every dataset it carried,
 /// counted once per event. Not thread-safe: one collector per request.
 /// </summary>
 public sealed class CatalogCollector(string team, DateTimeOffset seenAt)
@@ -36,6 +36,18 @@ public sealed class CatalogCollector(string team, DateTimeOffset seenAt)
             if (raw.TryGetProperty(member, out var value) && value.ValueKind == JsonValueKind.Object)
                 Walk(dataType, dataset, member, value, 1, ref budget);
         }
+    }
+
+    /// <summary>Observes one field of a record (a customer or order row), by its path and a sample value.</summary>
+    public void Observe(DataType dataType, string dataset, string field, string valueType, string? sample)
+    {
+        var key = new CatalogFieldKey(dataType, dataset, field);
+        if (_entries.TryGetValue(key, out var entry))
+        {
+            entry.Count++;
+            return;
+        }
+        _entries[key] = new Entry(valueType, PersonalData.LooksPersonal(field, sample));
     }
 
     void Walk(DataType dataType, string dataset, string prefix, JsonElement obj, int depth, ref int budget)
