@@ -54,22 +54,31 @@ sealed class ServerProcess : IAsyncDisposable
             lock (errors) errors.AppendLine(e.Data);
         };
         process.BeginErrorReadLine();
-        // --json prints one (indented) object once listening: read until it parses.
+        // --json prints one object once listening (one line today; read on until it parses either way).
         var text = new StringBuilder();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (true)
         {
             var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
                 ?? throw new InvalidOperationException($"serve exited before listening: {errors}");
-            // Log lines may come first; the object starts at a line of its own.
             if (text.Length == 0 && !line.StartsWith('{')) continue;
             text.AppendLine(line);
-            if (!line.StartsWith('}')) continue;
-            using var json = JsonDocument.Parse(text.ToString());
-            var url = json.RootElement.GetProperty("urls")[0].GetString()!;
-            var server = new ServerProcess(process, new Uri(url));
-            lock (errors) server._errors.Append(errors);
-            return server;
+            JsonDocument json;
+            try
+            {
+                json = JsonDocument.Parse(text.ToString());
+            }
+            catch (JsonException)
+            {
+                continue;
+            }
+            using (json)
+            {
+                var url = json.RootElement.GetProperty("urls")[0].GetString()!;
+                var server = new ServerProcess(process, new Uri(url));
+                lock (errors) server._errors.Append(errors);
+                return server;
+            }
         }
     }
 

@@ -48,16 +48,25 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        try
         {
-            if (!line.StartsWith('{')) continue;
-            using var json = JsonDocument.Parse(line);
-            var url = json.RootElement.GetProperty("urls")[0].GetString()!;
-            _ = DrainAsync(process.StandardOutput);
-            return new ServerProcess(process, new Uri(url), adminKey);
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                if (!line.StartsWith('{')) continue;
+                using var json = JsonDocument.Parse(line);
+                var url = json.RootElement.GetProperty("urls")[0].GetString()!;
+                _ = DrainAsync(process.StandardOutput);
+                return new ServerProcess(process, new Uri(url), adminKey);
+            }
+            throw new InvalidOperationException("The server did not start: " + errors);
         }
-        process.Kill();
-        throw new InvalidOperationException("The server did not start: " + errors);
+        catch
+        {
+            // Never leave a server behind a failed start.
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
     }
 
     static async Task DrainAsync(StreamReader output)

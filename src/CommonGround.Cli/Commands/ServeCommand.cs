@@ -3,6 +3,7 @@ using CommonGround.Storage;
 using CommonGround.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Spectre.Console;
 
@@ -61,6 +62,10 @@ public static class ServeCommand
     {
         var app = await CommonGroundApp.CreateAsync(["--urls", urls], builder =>
         {
+            // The host's log is diagnostics: standard error, so standard output stays the command's
+            // own (the banner, or the --json line that scripts read).
+            builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
+                o => o.LogToStandardErrorThreshold = Microsoft.Extensions.Logging.LogLevel.Trace);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 [$"{StoreOptions.Section}:{nameof(StoreOptions.Provider)}"] = store.Provider,
