@@ -74,6 +74,8 @@ sealed class ServerProcess : IAsyncDisposable
             }
             using (json)
             {
+                // Keep reading: a server whose output pipe fills up blocks on its next write.
+                _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
                 var url = json.RootElement.GetProperty("urls")[0].GetString()!;
                 var server = new ServerProcess(process, new Uri(url));
                 lock (errors) server._errors.Append(errors);
