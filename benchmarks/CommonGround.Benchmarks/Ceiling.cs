@@ -91,7 +91,7 @@ static class Ceiling
                 {
                     using (var appender = connection.CreateAppender("events"))
                     {
-                        foreach (var e in batch) AppendRow(appender, e);
+                        foreach (var e in batch) CommonGround.Storage.DuckDb.DuckDbEventRow.Append(appender, e);
                     }
                     appendTicks += Stopwatch.GetTimestamp() - started;
                     tx.Commit();
@@ -137,20 +137,6 @@ static class Ceiling
         {
             Directory.Delete(directory, recursive: true);
         }
-    }
-
-    static void AppendRow(DuckDBAppender appender, TrackedEvent e)
-    {
-        var row = appender.CreateRow()
-            .AppendValue(e.SourceId).AppendValue(e.MessageId).AppendValue(e.Type.ToWire())
-            .AppendValue(e.Name).AppendValue(e.Category)
-            .AppendValue(e.UserId).AppendValue(e.AnonymousId).AppendValue(e.GroupId).AppendValue(e.PreviousId)
-            .AppendValue(e.Timestamp.UtcDateTime);
-        row = e.OriginalTimestamp is { } ot ? row.AppendValue(ot.UtcDateTime) : row.AppendNullValue();
-        row = e.SentAt is { } sa ? row.AppendValue(sa.UtcDateTime) : row.AppendNullValue();
-        row.AppendValue(e.ReceivedAt.UtcDateTime)
-            .AppendValue(e.Context).AppendValue(e.Properties).AppendValue(e.Traits).AppendValue(e.Integrations)
-            .EndRow();
     }
 
     static string TempDirectory()

@@ -40,12 +40,12 @@ public static class TrackingEndpoints
         {
             var receivedAt = time.GetUtcNow();
             var body = await ReadBodyAsync(http.Request, limits.MaxRequestBytes, ct);
-            if (body is null)
+            if (body is not { } bytes)
             {
                 return Problem(400, "The request is too large.",
                     $"The body is larger than {limits.MaxRequestBytes:N0} bytes (after decompression). Send fewer events per batch.");
             }
-            var writeKey = WriteKeyFromHeader(http.Request) ?? SegmentPayloadReader.FindWriteKey(body);
+            var writeKey = WriteKeyFromHeader(http.Request) ?? SegmentPayloadReader.FindWriteKey(bytes.Span);
             if (string.IsNullOrEmpty(writeKey))
             {
                 return Problem(401, "A write key is needed.",
@@ -64,20 +64,20 @@ public static class TrackingEndpoints
             var catalog = new CatalogCollector(source.Team, receivedAt);
             try
             {
-                events = reader.Read(body, type, source.Id, receivedAt, catalog);
+                events = reader.Read(bytes.Span, type, source.Id, receivedAt, catalog);
             }
             catch (InvalidPayloadException ex)
             {
-                await KeepRejectAsync(source, http.Request.Path, ex, body, receivedAt);
+                await KeepRejectAsync(source, http.Request.Path, ex, bytes, receivedAt);
                 throw;
             }
             await ingestion.IngestAsync(events, catalog.Observations, ct);
             return TypedResults.Ok(new TrackingResponse(true));
         }
 
-        async Task KeepRejectAsync(Source source, string path, InvalidPayloadException ex, byte[] body, DateTimeOffset at)
+        async Task KeepRejectAsync(Source source, string path, InvalidPayloadException ex, ReadOnlyMemory<byte> body, DateTimeOffset at)
         {
-            var text = Encoding.UTF8.GetString(body);
+            var text = Encoding.UTF8.GetString(body.Span);
             await store.Events.AddRejectAsync(new RejectedPayload
             {
                 Id = Secrets.NewId(),
@@ -112,37 +112,44 @@ public static class TrackingEndpoints
 
     /// <summary>
     /// The raw body whatever its content type (RudderStack sends none, beacons send text/plain),
-    /// decompressed when gzip or deflate. Null when it is over the limit: reading stops there, so a
-    /// compression bomb costs at most the limit.
+    /// decompressed when gzip, deflate or br. Null when it is over the limit: reading stops there, so
+    /// a compression bomb costs at most the limit. Read in one copy: straight into an array of the
+    /// announced length, or into a growing buffer that is handed on as it is.
     /// </summary>
-    static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken ct)
+    static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken ct)
     {
-        Stream stream = request.Body;
         var encoding = request.Headers.ContentEncoding.ToString();
-        if (encoding.Contains("gzip", StringComparison.OrdinalIgnoreCase)) stream = new GZipStream(stream, CompressionMode.Decompress);
-        else if (encoding.Contains("deflate", StringComparison.OrdinalIgnoreCase)) stream = new ZLibStream(stream, CompressionMode.Decompress);
-        else if (encoding.Contains("br", StringComparison.OrdinalIgnoreCase)) stream = new BrotliStream(stream, CompressionMode.Decompress);
+        Stream? decompress =
+            encoding.Contains("gzip", StringComparison.OrdinalIgnoreCase) ? new GZipStream(request.Body, CompressionMode.Decompress)
+            : encoding.Contains("deflate", StringComparison.OrdinalIgnoreCase) ? new ZLibStream(request.Body, CompressionMode.Decompress)
+            : encoding.Contains("br", StringComparison.OrdinalIgnoreCase) ? new BrotliStream(request.Body, CompressionMode.Decompress)
+            : null;
 
-        await using (stream)
+        if (decompress is null && request.ContentLength is { } length)
         {
-            var initial = request.ContentLength is { } length && length <= limit && stream == request.Body ? (int)length : 16 * 1024;
-            using var buffer = new MemoryStream(initial);
-            var chunk = new byte[16 * 1024];
-            try
-            {
-                int read;
-                while ((read = await stream.ReadAsync(chunk, ct)) > 0)
-                {
-                    if (buffer.Length + read > limit) return null;
-                    buffer.Write(chunk, 0, read);
-                }
-            }
-            catch (InvalidDataException ex)
-            {
-                throw new BadHttpRequestException($"The body says it is {encoding}-compressed but cannot be decompressed: {ex.Message}");
-            }
-            return buffer.ToArray();
+            if (length > limit) return null;
+            var exact = new byte[length];
+            var read = await request.Body.ReadAtLeastAsync(exact, exact.Length, throwOnEndOfStream: false, ct);
+            return exact.AsMemory(0, read);
         }
+
+        await using var stream = decompress ?? request.Body;
+        using var buffer = new MemoryStream(16 * 1024);
+        var chunk = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(chunk, ct)) > 0)
+            {
+                if (buffer.Length + read > limit) return null;
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new BadHttpRequestException($"The body says it is {encoding}-compressed but cannot be decompressed: {ex.Message}");
+        }
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 }
 
