@@ -1,6 +1,8 @@
 using System.Reflection;
 using CommonGround.Access;
 using CommonGround.Catalog;
+using CommonGround.Identity;
+using CommonGround.Profiles;
 using CommonGround.Events;
 using CommonGround.Records;
 using CommonGround.Sources;
@@ -50,6 +52,8 @@ public sealed class DuckDbStore : IStore
     public IApiKeyStore ApiKeys { get; }
     public ICatalogStore Catalog { get; }
     public IRecordStore Records { get; }
+    public IIdentityStore Identity => throw new NotImplementedException("Identity store: in progress.");
+    public IProfileStore Profiles => throw new NotImplementedException("Profile store: in progress.");
 
     public async Task MigrateAsync(CancellationToken ct)
     {

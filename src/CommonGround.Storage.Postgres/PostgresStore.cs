@@ -42,6 +42,8 @@ public sealed partial class PostgresStore : IStore
     public IApiKeyStore ApiKeys { get; }
     public ICatalogStore Catalog { get; }
     public IRecordStore Records { get; }
+    public IIdentityStore Identity => throw new NotImplementedException("Identity store: in progress.");
+    public IProfileStore Profiles => throw new NotImplementedException("Profile store: in progress.");
 
     public async Task MigrateAsync(CancellationToken ct)
     {

@@ -22,6 +22,13 @@ public sealed record CatalogField
     public bool Declared { get; init; }
 
     public string? Description { get; init; }
+
+    /// <summary>
+    /// Teams besides the owner that may read the field when it is personal ("*" for every team).
+    /// Admins always may. See <c>PersonalDataPolicy</c>.
+    /// </summary>
+    public IReadOnlyList<string> SharedWith { get; init; } = [];
+
     public required DateTimeOffset FirstSeen { get; init; }
     public required DateTimeOffset LastSeen { get; init; }
     public required long SeenCount { get; init; }
@@ -39,4 +46,5 @@ public sealed record CatalogObservation(
     DateTimeOffset SeenAt);
 
 /// <summary>A person's edit of a catalog field; null members are left as they are.</summary>
-public sealed record CatalogFieldEdit(string? OwnerTeam, bool? Personal, string? Description);
+/// <param name="SharedWith">Replaces the list of teams the field is shared with; an empty list shares it with none.</param>
+public sealed record CatalogFieldEdit(string? OwnerTeam, bool? Personal, string? Description, IReadOnlyList<string>? SharedWith = null);

@@ -1,6 +1,8 @@
 using CommonGround.Access;
 using CommonGround.Catalog;
 using CommonGround.Events;
+using CommonGround.Identity;
+using CommonGround.Profiles;
 using CommonGround.Records;
 using CommonGround.Sources;
 
@@ -21,6 +23,8 @@ public interface IStore : IAsyncDisposable
     IApiKeyStore ApiKeys { get; }
     ICatalogStore Catalog { get; }
     IRecordStore Records { get; }
+    IIdentityStore Identity { get; }
+    IProfileStore Profiles { get; }
 
     /// <summary>Applies the numbered schema migrations that are not applied yet. Idempotent.</summary>
     Task MigrateAsync(CancellationToken ct);
@@ -100,4 +104,53 @@ public interface IRecordStore
     Task<OrderRecord?> FindOrderAsync(string sourceId, string orderId, CancellationToken ct);
     Task<long> CountCustomersAsync(string? sourceId, CancellationToken ct);
     Task<long> CountOrdersAsync(string? sourceId, CancellationToken ct);
+}
+
+/// <summary>
+/// What the identity resolver reads and writes. Events and customer records carry one store-wide
+/// sequence number, given in commit order, so the resolver can take up exactly where it stopped.
+/// </summary>
+public interface IIdentityStore
+{
+    /// <summary>
+    /// Events and customer records stored after <paramref name="afterSequence"/>, in sequence order,
+    /// at most <paramref name="limit"/>. A customer record updated since appears once, at its new sequence.
+    /// </summary>
+    Task<IReadOnlyList<SequencedEvidence>> ReadEvidenceAsync(long afterSequence, int limit, CancellationToken ct);
+
+    /// <summary>The newest saved checkpoint of the graph, or null before the first.</summary>
+    Task<IdentityCheckpoint?> LoadCheckpointAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Saves one step of resolution in one transaction: identifiers and profiles as they now are, new
+    /// or changed merges, new conflicts, households and businesses, the sequence resolved through and,
+    /// when given, a checkpoint. Idempotent: saving the same changes again changes nothing.
+    /// </summary>
+    Task SaveAsync(IdentityChanges changes, CancellationToken ct);
+
+    /// <summary>How far resolution has come: the sequence resolved through and when (null before the first run).</summary>
+    Task<(long Sequence, DateTimeOffset? At)> ProgressAsync(CancellationToken ct);
+}
+
+/// <summary>Read side of profiles, households and businesses; computed from the stored events, records and identity links.</summary>
+public interface IProfileStore
+{
+    /// <summary>The surviving profile an identifier resolves to, or null.</summary>
+    Task<ProfileId?> FindAsync(Identifier identifier, CancellationToken ct);
+
+    /// <summary>
+    /// Profiles whose identifier value starts with <paramref name="text"/> (case-insensitive), or whose
+    /// record names contain it, best matches first.
+    /// </summary>
+    Task<IReadOnlyList<ProfileSummary>> SearchAsync(string text, int limit, CancellationToken ct);
+
+    /// <summary>The profile, following merges to the survivor; null if unknown or emptied by an unmerge.</summary>
+    Task<Profile?> GetAsync(ProfileId id, CancellationToken ct);
+
+    /// <summary>Newest first, strictly before <paramref name="before"/> when given.</summary>
+    Task<IReadOnlyList<TimelineEntry>> TimelineAsync(ProfileId id, DateTimeOffset? before, int limit, CancellationToken ct);
+
+    Task<Household?> GetHouseholdAsync(string id, CancellationToken ct);
+    Task<Business?> GetBusinessAsync(string id, CancellationToken ct);
+    Task<WorkspaceOverview> OverviewAsync(CancellationToken ct);
 }

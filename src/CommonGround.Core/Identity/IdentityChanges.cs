@@ -1,0 +1,54 @@
+using CommonGround.Events;
+using CommonGround.Records;
+
+namespace CommonGround.Identity;
+
+/// <summary>One event or customer record, with the store-wide sequence number it was committed at.</summary>
+public sealed record SequencedEvidence(long Sequence, TrackedEvent? Event, CustomerRecord? Customer);
+
+/// <summary>A saved state of the identity graph, and the sequence it covers.</summary>
+/// <param name="Graph">The graph in the <see cref="IdentitySnapshot"/> format.</param>
+public sealed record IdentityCheckpoint(long Sequence, DateTimeOffset SavedAt, byte[] Graph);
+
+/// <summary>
+/// One step of resolution, to be saved in one transaction (<c>IIdentityStore.SaveAsync</c>).
+/// Every member states how things are now, so saving the same step twice is harmless.
+/// </summary>
+/// <param name="Through">Every evidence up to this sequence is resolved.</param>
+/// <param name="Identifiers">Identifiers whose profile is new or changed, with the business their e-mail domain stands for.</param>
+/// <param name="Profiles">Profiles created or changed (merged into another, restored, retired).</param>
+/// <param name="Merges">Merges made or whose status changed.</param>
+/// <param name="Conflicts">New conflicts, numbered by their position in the graph's conflict log (from 1).</param>
+/// <param name="Customers">Household and company business of customer records resolved in this step.</param>
+/// <param name="BusinessLinks">Identifiers seen in a group call with a business.</param>
+/// <param name="Checkpoint">A checkpoint to keep, or null.</param>
+public sealed record IdentityChanges(
+    long Through,
+    DateTimeOffset At,
+    IReadOnlyList<IdentifierLink> Identifiers,
+    IReadOnlyList<ProfileState> Profiles,
+    IReadOnlyList<MergeRecord> Merges,
+    IReadOnlyList<NumberedConflict> Conflicts,
+    IReadOnlyList<HouseholdRow> Households,
+    IReadOnlyList<BusinessRow> Businesses,
+    IReadOnlyList<CustomerLink> Customers,
+    IReadOnlyList<BusinessLink> BusinessLinks,
+    IdentityCheckpoint? Checkpoint);
+
+/// <param name="Profile">Null when a conflict left the identifier without a profile.</param>
+/// <param name="BusinessId">The business of an e-mail's corporate domain, for e-mail identifiers.</param>
+public sealed record IdentifierLink(Identifier Identifier, ProfileId? Profile, string? BusinessId);
+
+public sealed record NumberedConflict(long Number, IdentityConflict Conflict);
+
+/// <param name="Address">The address as one of its members wrote it, for display.</param>
+public sealed record HouseholdRow(string Id, string Key, string? Address);
+
+/// <param name="Traits">JSON object of the latest group call's traits.</param>
+public sealed record BusinessRow(string Id, string Key, string? Name, string? Domain, string? Traits);
+
+/// <summary>The household and company business a customer record puts its person in.</summary>
+public sealed record CustomerLink(string SourceId, string CustomerId, string? HouseholdId, string? BusinessId);
+
+/// <summary>An identifier seen in a group call: its profile belongs to the business.</summary>
+public sealed record BusinessLink(string BusinessId, Identifier Identifier, string Via);
