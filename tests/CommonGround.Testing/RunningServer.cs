@@ -91,6 +91,8 @@ public sealed class RunningServer : IAsyncDisposable
         public Storage.IApiKeyStore ApiKeys => inner.ApiKeys;
         public Storage.ICatalogStore Catalog => inner.Catalog;
         public Storage.IRecordStore Records => inner.Records;
+        public Storage.IIdentityStore Identity => inner.Identity;
+        public Storage.IProfileStore Profiles => inner.Profiles;
         public Task MigrateAsync(CancellationToken ct) => inner.MigrateAsync(ct);
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
