@@ -25,9 +25,9 @@ static class IdentityResolution
         int Run, double Seconds, double CpuSeconds, long AllocatedBytes, long RetainedBytes, long PeakWorkingSetBytes, double GcPauseSeconds, int Gen0, int Gen1, int Gen2,
         int Profiles, int Identifiers, int Merges, int Conflicts, long Junk, long Invalid);
 
-    public sealed record BatchResult(int Batch, int Events, double Milliseconds, long AllocatedBytes, int Links, int NewPeople, int Profiles);
+    public sealed record BatchResult(int Batch, int Events, double Milliseconds, double CpuMilliseconds, long AllocatedBytes, int Links, int NewPeople, int Profiles);
 
-    public sealed record SqlResult(int Run, double Seconds, int Iterations, long Components);
+    public sealed record SqlResult(int Run, double Seconds, double CpuSeconds, int Iterations, long Components);
 
     public static async Task<int> RunAsync(Settings s)
     {
@@ -63,13 +63,15 @@ static class IdentityResolution
         {
             var batch = corpus.Batches[b];
             var allocated = GC.GetTotalAllocatedBytes(precise: true);
+            var cpu = CpuTime();
             var started = Stopwatch.GetTimestamp();
             foreach (var sighting in batch.Sightings) graph!.Observe(sighting.Evidence);
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var cpuMs = (CpuTime() - cpu).TotalMilliseconds;
             allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
             var profiles = graph!.ProfileCount;
-            batches.Add(new BatchResult(b + 1, batch.Sightings.Count, ms, allocated, batch.Links, batch.NewPeople, profiles));
-            Console.WriteLine($"batch {b + 1}: {batch.Sightings.Count:N0} events in {ms:F1} ms ({batch.Links:N0} links, {batch.NewPeople:N0} new people, " +
+            batches.Add(new BatchResult(b + 1, batch.Sightings.Count, ms, cpuMs, allocated, batch.Links, batch.NewPeople, profiles));
+            Console.WriteLine($"batch {b + 1}: {batch.Sightings.Count:N0} events in {ms:F1} ms ({cpuMs:F0} CPU ms; {batch.Links:N0} links, {batch.NewPeople:N0} new people, " +
                 $"{batch.NewDevices:N0} new browsers, {batch.Returning:N0} returning); {profiles:N0} profiles; allocated {allocated / 1024.0:N0} KiB");
             Check(failures, $"batch {b + 1}", batch.After, profiles, graph.IdentifierCount, graph.Conflicts.Count, graph.JunkIgnored, graph.InvalidIgnored);
         }
@@ -100,11 +102,16 @@ static class IdentityResolution
             expected,
             machine = Machine.Describe(),
             loadAverageAtEnd = LoadAverage(),
+            coldBuildSeconds = Math.Round(builds[0].Seconds, 3),
             medianBuildSeconds = Math.Round(buildMedian, 3),
+            medianBuildCpuSeconds = Math.Round(IngestLoad.Median(builds.Select(b => b.CpuSeconds)), 3),
             medianBatchMilliseconds = Math.Round(batchMedian, 1),
+            medianBatchCpuMilliseconds = Math.Round(IngestLoad.Median(batches.Select(b => b.CpuMilliseconds)), 1),
             normalisationSeconds = normalisation,
             sqlLoadSeconds = Math.Round(loadSeconds, 3),
+            sqlMethod = s.SqlMethod,
             medianSqlSeconds = Math.Round(sqlMedian, 3),
+            medianSqlCpuSeconds = sql.Count > 0 ? Math.Round(IngestLoad.Median(sql.Select(r => r.CpuSeconds)), 3) : double.NaN,
             commonGroundOverSql = Math.Round(buildMedian / sqlMedian, 3),
             commonGroundOverSqlWithLoad = Math.Round(buildMedian / (sqlMedian + loadSeconds), 3),
             builds,
@@ -113,12 +120,15 @@ static class IdentityResolution
             failures,
         };
         var table = new StringBuilder()
-            .AppendLine("| measure | median | runs |")
-            .AppendLine("|---|---:|---|")
-            .AppendLine($"| full build, {corpus.Base.Count:N0} observations | {buildMedian:F2} s | {Join(builds.Select(b => b.Seconds), "F2")} |")
-            .AppendLine($"| incremental batch, {s.BatchEvents:N0} events | {batchMedian:F1} ms | {Join(batches.Select(b => b.Milliseconds), "F1")} |")
-            .AppendLine($"| SQL connected components (DuckDB) | {sqlMedian:F2} s | {Join(sql.Select(r => r.Seconds), "F2")} |")
-            .AppendLine($"| SQL edge load (appender) | {loadSeconds:F2} s | |")
+            .AppendLine("| measure | median (wall) | runs (wall) | median CPU |")
+            .AppendLine("|---|---:|---|---:|")
+            .AppendLine($"| full build, {corpus.Base.Count:N0} observations (run 1 cold) | {buildMedian:F2} s | {Join(builds.Select(b => b.Seconds), "F2")} | " +
+                $"{IngestLoad.Median(builds.Select(b => b.CpuSeconds)):F2} s |")
+            .AppendLine($"| incremental batch, {s.BatchEvents:N0} events | {batchMedian:F1} ms | {Join(batches.Select(b => b.Milliseconds), "F1")} | " +
+                $"{IngestLoad.Median(batches.Select(b => b.CpuMilliseconds)):F0} ms |")
+            .AppendLine($"| SQL connected components (DuckDB, {s.SqlMethod}) | {sqlMedian:F2} s | {Join(sql.Select(r => r.Seconds), "F2")} | " +
+                $"{(sql.Count > 0 ? IngestLoad.Median(sql.Select(r => r.CpuSeconds)) : double.NaN):F2} s |")
+            .AppendLine($"| SQL edge load (appender) | {loadSeconds:F2} s | | |")
             .AppendLine()
             .AppendLine($"CommonGround / SQL: {buildMedian / sqlMedian:F2} (with the SQL load: {buildMedian / (sqlMedian + loadSeconds):F2}). " +
                 $"Peak working set during the first build: {MiB(builds[0].PeakWorkingSetBytes)}; graph retains {MiB(builds[0].RetainedBytes)}.");
@@ -139,14 +149,12 @@ static class IdentityResolution
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var paused = GC.GetTotalPauseDuration();
 
-        using var process = Process.GetCurrentProcess();
-        var cpu = process.TotalProcessorTime;
+        var cpu = CpuTime();
         var started = Stopwatch.GetTimestamp();
         var graph = new IdentityGraph(options, TimeProvider.System);
         foreach (var sighting in sightings) graph.Observe(sighting.Evidence);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        process.Refresh();
-        var cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
+        var cpuSeconds = (CpuTime() - cpu).TotalSeconds;
 
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         paused = GC.GetTotalPauseDuration() - paused;
@@ -275,6 +283,7 @@ static class IdentityResolution
             var results = new List<SqlResult>();
             for (var run = 1; run <= runs; run++)
             {
+                var cpu = CpuTime();
                 started = Stopwatch.GetTimestamp();
                 Execute(connection, Encode);
                 var iterations = 0;
@@ -296,8 +305,9 @@ static class IdentityResolution
                     components = Scalar(connection, "SELECT count(DISTINCT comp) FROM label");
                 }
                 var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-                results.Add(new SqlResult(run, seconds, iterations, components));
-                Console.WriteLine($"SQL run {run}: {components:N0} components in {seconds:F2} s, {iterations} rounds");
+                var cpuSeconds = (CpuTime() - cpu).TotalSeconds;
+                results.Add(new SqlResult(run, seconds, cpuSeconds, iterations, components));
+                Console.WriteLine($"SQL run {run}: {components:N0} components in {seconds:F2} s ({cpuSeconds:F2} CPU s), {iterations} rounds");
                 Execute(connection, "DROP TABLE node; DROP TABLE link; DROP TABLE arc; DROP TABLE label; DROP TABLE IF EXISTS step;");
             }
             return (load, results);
@@ -338,6 +348,13 @@ static class IdentityResolution
         catch (UnauthorizedAccessException)
         {
         }
+    }
+
+    /// <summary>CPU time of the whole process (all threads: the GC's and DuckDB's included).</summary>
+    static TimeSpan CpuTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     static long PeakWorkingSet()
