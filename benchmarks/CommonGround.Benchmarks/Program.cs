@@ -5,7 +5,7 @@ using CommonGround.Storage;
 // Modes:
 //   ingest  --provider duckdb|postgres [--connection-string CS] --batch N --seconds S --concurrency C --runs R
 //   ceiling --batch N --seconds S --runs R
-//   identity [--people 1000000] [--runs 3] [--batches 5] [--batch-events 10000] [--sql-runs 3] [--seed N]
+//   identity [--people 1000000] [--runs 3] [--batches 5] [--batch-events 10000] [--sql-runs 3] [--sql propagation|recursive] [--seed N]
 //   micro   [BenchmarkDotNet arguments, e.g. --filter *]
 // Every mode writes NAME.json and NAME.md to --out (default benchmark-results).
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -16,7 +16,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
               --provider duckdb|postgres [--connection-string CS] [--batch 1000] [--seconds 30] [--warmup 5] \
               [--concurrency 4] [--runs 3] [--out benchmark-results]
           ... ceiling [--batch 1000] [--seconds 20] [--runs 3] [--out benchmark-results]
-          ... identity [--people 1000000] [--runs 3] [--batches 5] [--batch-events 10000] [--sql-runs 3] [--seed 42] [--out benchmark-results]
+          ... identity [--people 1000000] [--runs 3] [--batches 5] [--batch-events 10000] [--sql-runs 3] [--sql propagation|recursive] [--seed 42] [--out benchmark-results]
           ... micro [BenchmarkDotNet arguments, e.g. --filter *ReaderBenchmarks*]
         """);
     return args.Length == 0 ? 2 : 0;
