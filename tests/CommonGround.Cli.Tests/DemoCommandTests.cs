@@ -1,5 +1,7 @@
 using CommonGround.Access;
 using CommonGround.Catalog;
+using CommonGround.Identity;
+using CommonGround.Profiles;
 using CommonGround.Cli.Demo;
 using CommonGround.Records;
 using CommonGround.Sources;
@@ -119,6 +121,35 @@ public sealed class DemoCommandTests
         // Most e-mails are still a person's own.
         Assert.True(customers.Select(c => c.Email!.ToLowerInvariant()).Distinct().Count() > Customers * 0.85);
         Assert.Contains(customers, c => c.Company is not null && !c.Email!.Contains("gmail", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(StoreOptions.DuckDb)]
+    [InlineData(StoreOptions.Postgres)]
+    public async Task Resolution_merges_duplicates_forms_households_and_businesses_and_stitches_web_visits(string provider)
+    {
+        await using var test = await TestStores.CreateAsync(provider, Ct);
+        await DemoWorkspace.EnsureAsync(test.Store, Options(), null, Ct);
+        var resolver = new IdentityResolver(test.Store, new IdentityOptions { DefaultPhoneRegion = "GB" }, new HouseholdOptions(), TimeProvider.System);
+
+        await resolver.CatchUpAsync(null, Ct);
+
+        var overview = await test.Store.Profiles.OverviewAsync(Ct);
+        var loyalty = (await test.Store.Sources.FindByNameAsync("loyalty-crm", Ct))!;
+        // Sign-ups made twice (typo'd or re-cased e-mail, same phone) merge into one person.
+        var merged = 0;
+        var stitched = 0;
+        for (var i = 0; i < Customers; i++)
+        {
+            var id = await test.Store.Profiles.FindAsync(new Identifier("externalId", loyalty.Id + ":" + DemoPopulation.CustomerId(i)), Ct);
+            var profile = await test.Store.Profiles.GetAsync(id!.Value, Ct);
+            if (profile!.Records.Count > 1) merged++;
+            if (profile.Identifiers.Any(x => x.Type == "anonymousId")) stitched++;
+        }
+        Assert.True(merged > 0, "no duplicate customer merged");
+        Assert.True(stitched > Customers / 4, $"only {stitched} customers have their web visits stitched");
+        Assert.InRange(overview.Households, Customers / 5, Customers - 1);
+        Assert.True(overview.Businesses > 0, "no business formed");
     }
 
     [Theory]
