@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using CommonGround.Access;
 using CommonGround.Events;
 using CommonGround.Storage;
+using CommonGround.Web.Components;
 using CommonGround.Web.Endpoints;
 using CommonGround.Web.Security;
 using Microsoft.Extensions.Options;
@@ -10,8 +11,8 @@ namespace CommonGround.Web.Hosting;
 
 /// <summary>
 /// Composes the one web host: the Segment-compatible tracking API (<c>/v1/*</c>), the admin API
-/// (<c>/api/*</c>, bearer keys), health and the OpenAPI document. The CLI's <c>serve</c> and the
-/// tests start it the same way.
+/// (<c>/api/*</c>, bearer keys), the web UI (every other page, a session cookie after signing in with
+/// an API key), health and the OpenAPI document. The CLI's <c>serve</c> and the tests start it the same way.
 /// </summary>
 public static class CommonGroundApp
 {
@@ -54,15 +55,20 @@ public static class CommonGroundApp
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         services.AddApiKeyAuthentication();
+        services.AddUiAuthentication();
+        services.AddRazorComponents();
         services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeySecurityDocument>());
         services.AddCors(o => o.AddPolicy(TrackingEndpoints.CorsPolicy, p => p.AllowAnyOrigin().AllowAnyHeader().WithMethods("POST")));
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(UiHeaders.AddAsync);
+        app.UseStaticFiles(UiAssets.StaticFiles);
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
 
         app.MapGet("/healthz", (IStore s) => TypedResults.Ok(new HealthResponse("ok", s.Provider)))
             .WithTags("Health").WithName("Health").AllowAnonymous();
@@ -72,6 +78,8 @@ public static class CommonGroundApp
         app.MapKeyEndpoints();
         app.MapEventEndpoints();
         app.MapCatalogEndpoints();
+        app.MapUiSessionEndpoints();
+        app.MapRazorComponents<App>();
         return app;
     }
 
