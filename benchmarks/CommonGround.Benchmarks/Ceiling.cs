@@ -23,7 +23,7 @@ static class Ceiling
         "source_id VARCHAR NOT NULL, message_id VARCHAR NOT NULL, type VARCHAR NOT NULL, name VARCHAR, category VARCHAR, " +
         "user_id VARCHAR, anonymous_id VARCHAR, group_id VARCHAR, previous_id VARCHAR, timestamp TIMESTAMP NOT NULL, " +
         "original_timestamp TIMESTAMP, sent_at TIMESTAMP, received_at TIMESTAMP NOT NULL, context VARCHAR, properties VARCHAR, " +
-        "traits VARCHAR, integrations VARCHAR";
+        "traits VARCHAR, integrations VARCHAR, seq BIGINT";
 
     public static async Task<int> RunAsync(Settings s)
     {
@@ -82,7 +82,7 @@ static class Ceiling
                 create.ExecuteNonQuery();
             }
             var wall = Stopwatch.StartNew();
-            long events = 0, ticks = 0, count = 0, appendTicks = 0;
+            long events = 0, ticks = 0, count = 0, appendTicks = 0, seq = 0;
             for (var i = 0; wall.Elapsed.TotalSeconds < seconds; i++)
             {
                 var batch = batches[i % batches.Length];
@@ -91,7 +91,7 @@ static class Ceiling
                 {
                     using (var appender = connection.CreateAppender("events"))
                     {
-                        foreach (var e in batch) CommonGround.Storage.DuckDb.DuckDbEventRow.Append(appender, e);
+                        foreach (var e in batch) CommonGround.Storage.DuckDb.DuckDbEventRow.Append(appender, e, ++seq);
                     }
                     appendTicks += Stopwatch.GetTimestamp() - started;
                     tx.Commit();

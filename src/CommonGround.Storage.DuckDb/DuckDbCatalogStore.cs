@@ -8,7 +8,7 @@ sealed class DuckDbCatalogStore(DuckDbDatabase db) : ICatalogStore
 {
     const string Select =
         "SELECT data_type, dataset, field, value_type, owner_team, personal, declared, description, " +
-        "first_seen, last_seen, seen_count FROM catalog_fields";
+        "first_seen, last_seen, seen_count, shared_with FROM catalog_fields";
 
     public async Task ObserveAsync(IReadOnlyCollection<CatalogObservation> observations, CancellationToken ct)
     {
@@ -29,7 +29,8 @@ sealed class DuckDbCatalogStore(DuckDbDatabase db) : ICatalogStore
         using var connection = db.Connect();
         using var tx = connection.BeginTransaction();
         using var command = connection.Command(
-            "INSERT INTO catalog_fields VALUES ($dt, $ds, $f, $vt, $team, $personal, false, NULL, $first, $last, $n) " +
+            "INSERT INTO catalog_fields (data_type, dataset, field, value_type, owner_team, personal, declared, description, first_seen, last_seen, seen_count) " +
+            "VALUES ($dt, $ds, $f, $vt, $team, $personal, false, NULL, $first, $last, $n) " +
             "ON CONFLICT (data_type, dataset, field) DO UPDATE SET " +
             "seen_count = catalog_fields.seen_count + excluded.seen_count, " +
             "last_seen = greatest(catalog_fields.last_seen, excluded.last_seen), " +
@@ -75,10 +76,10 @@ sealed class DuckDbCatalogStore(DuckDbDatabase db) : ICatalogStore
         using var command = connection.Command(
             "UPDATE catalog_fields SET declared = true, " +
             "owner_team = coalesce($owner, owner_team), personal = coalesce($personal, personal), " +
-            "description = coalesce($description, description) " +
+            "description = coalesce($description, description), shared_with = coalesce($shared, shared_with) " +
             "WHERE data_type = $dt AND dataset = $ds AND field = $f",
             ("owner", Db(edit.OwnerTeam)), ("personal", edit.Personal is { } p ? p : DBNull.Value),
-            ("description", Db(edit.Description)),
+            ("description", Db(edit.Description)), ("shared", Db(CatalogSharing.Write(edit.SharedWith))),
             ("dt", key.DataType.ToWire()), ("ds", key.Dataset), ("f", key.Field));
         return Task.FromResult(command.ExecuteNonQuery() == 0 ? null : Find(connection, key));
     }
@@ -108,6 +109,7 @@ sealed class DuckDbCatalogStore(DuckDbDatabase db) : ICatalogStore
                 FirstSeen = Time(r, 8),
                 LastSeen = Time(r, 9),
                 SeenCount = r.GetInt64(10),
+                SharedWith = CatalogSharing.Read(NullableString(r, 11)),
             });
         }
         return list;

@@ -48,6 +48,26 @@ sealed class DuckDbDatabase : IDisposable
     /// </summary>
     public SemaphoreSlim WriteLock { get; } = new(1, 1);
 
+    long _sequence = -1;
+
+    /// <summary>
+    /// Reserves <paramref name="count"/> numbers of the store-wide evidence sequence (events and
+    /// customer records share it) and returns the first. Call while holding <see cref="WriteLock"/>:
+    /// writers take turns, so numbers are given in commit order. A rolled-back write leaves a gap.
+    /// </summary>
+    public long ReserveSequence(DuckDBConnection connection, int count)
+    {
+        if (_sequence < 0)
+        {
+            using var max = connection.Command(
+                "SELECT greatest(coalesce((SELECT max(seq) FROM events), 0), coalesce((SELECT max(seq) FROM customers), 0))");
+            _sequence = Convert.ToInt64(max.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var first = _sequence + 1;
+        _sequence += count;
+        return first;
+    }
+
     public DuckDBConnection Connect()
     {
         var connection = new DuckDBConnection(_connectionString);

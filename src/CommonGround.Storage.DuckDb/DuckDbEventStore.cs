@@ -8,7 +8,7 @@ sealed class DuckDbEventStore(DuckDbDatabase db) : IEventStore
 {
     const string Columns =
         "source_id, message_id, type, name, category, user_id, anonymous_id, group_id, previous_id, " +
-        "timestamp, original_timestamp, sent_at, received_at, context, properties, traits, integrations";
+        "timestamp, original_timestamp, sent_at, received_at, context, properties, traits, integrations, seq";
 
     public async Task<int> AppendAsync(IReadOnlyList<TrackedEvent> events, CancellationToken ct)
     {
@@ -41,9 +41,10 @@ sealed class DuckDbEventStore(DuckDbDatabase db) : IEventStore
         try
         {
             using var tx = connection.BeginTransaction();
+            var seq = db.ReserveSequence(connection, unique.Count);
             using (var appender = connection.CreateAppender("events"))
             {
-                foreach (var e in unique) DuckDbEventRow.Append(appender, e);
+                foreach (var e in unique) DuckDbEventRow.Append(appender, e, seq++);
             }
             tx.Commit();
             return unique.Count;
@@ -52,14 +53,14 @@ sealed class DuckDbEventStore(DuckDbDatabase db) : IEventStore
         {
             // Rolled back by the transaction's disposal; nothing of this batch is stored yet.
         }
-        return AppendSkippingStored(connection, unique);
+        return AppendSkippingStored(connection, unique, db.ReserveSequence(connection, unique.Count));
     }
 
     static bool IsDuplicateKey(DuckDBException ex) =>
         ex.ErrorType == DuckDB.NET.Native.DuckDBErrorType.Constraint ||
         ex.Message.Contains("Duplicate key", StringComparison.OrdinalIgnoreCase);
 
-    static int AppendSkippingStored(DuckDBConnection connection, List<TrackedEvent> unique)
+    static int AppendSkippingStored(DuckDBConnection connection, List<TrackedEvent> unique, long seq)
     {
         using (var staging = connection.Command(
             "CREATE TEMP TABLE IF NOT EXISTS staging_events AS SELECT * FROM events LIMIT 0"))
@@ -68,7 +69,7 @@ sealed class DuckDbEventStore(DuckDbDatabase db) : IEventStore
         using var tx = connection.BeginTransaction();
         using (var appender = connection.CreateAppender("temp", "main", "staging_events"))
         {
-            foreach (var e in unique) DuckDbEventRow.Append(appender, e);
+            foreach (var e in unique) DuckDbEventRow.Append(appender, e, seq++);
         }
         int inserted;
         using (var insert = connection.Command($"INSERT OR IGNORE INTO events SELECT {Columns} FROM staging_events"))
@@ -162,7 +163,8 @@ sealed class DuckDbEventStore(DuckDbDatabase db) : IEventStore
 /// </summary>
 public static class DuckDbEventRow
 {
-    public static void Append(DuckDBAppender appender, TrackedEvent e)
+    /// <param name="seq">The event's number in the store-wide evidence sequence.</param>
+    public static void Append(DuckDBAppender appender, TrackedEvent e, long seq)
     {
         var row = appender.CreateRow()
             .AppendValue(e.SourceId).AppendValue(e.MessageId).AppendValue(e.Type.ToWire())
@@ -173,6 +175,7 @@ public static class DuckDbEventRow
         row = e.SentAt is { } sa ? row.AppendValue(sa.UtcDateTime) : row.AppendNullValue();
         row.AppendValue(e.ReceivedAt.UtcDateTime)
             .AppendValue(e.Context).AppendValue(e.Properties).AppendValue(e.Traits).AppendValue(e.Integrations)
+            .AppendValue(seq)
             .EndRow();
     }
 }

@@ -8,23 +8,23 @@ sealed class DuckDbRecordStore(DuckDbDatabase db) : IRecordStore
 {
     const string CustomerColumns =
         "source_id, customer_id, email, phone, first_name, last_name, address_line, postal_code, city, country, " +
-        "company, created_at, traits, row_hash";
+        "company, created_at, traits, row_hash, seq";
 
     const string OrderColumns =
         "source_id, order_id, customer_id, ordered_at, total, currency, status, properties, row_hash";
 
     public Task<UpsertResult> UpsertCustomersAsync(IReadOnlyList<CustomerRecord> customers, CancellationToken ct) =>
-        Locked(() => Upsert("customers", "customer_id", customers, c => (c.SourceId, c.CustomerId), (row, c) =>
+        Locked(() => Upsert("customers", "customer_id", customers, c => (c.SourceId, c.CustomerId), (row, c, seq) =>
         {
             row = row.AppendValue(c.SourceId).AppendValue(c.CustomerId).AppendValue(c.Email).AppendValue(c.Phone)
                 .AppendValue(c.FirstName).AppendValue(c.LastName).AppendValue(c.AddressLine).AppendValue(c.PostalCode)
                 .AppendValue(c.City).AppendValue(c.Country).AppendValue(c.Company);
             row = c.CreatedAt is { } at ? row.AppendValue(at.UtcDateTime) : row.AppendNullValue();
-            row.AppendValue(c.Traits).AppendValue(RecordFingerprint.Of(c)).EndRow();
+            row.AppendValue(c.Traits).AppendValue(RecordFingerprint.Of(c)).AppendValue(seq).EndRow();
         }));
 
     public Task<UpsertResult> UpsertOrdersAsync(IReadOnlyList<OrderRecord> orders, CancellationToken ct) =>
-        Locked(() => Upsert("orders", "order_id", orders, o => (o.SourceId, o.OrderId), (row, o) =>
+        Locked(() => Upsert("orders", "order_id", orders, o => (o.SourceId, o.OrderId), (row, o, _) =>
             row.AppendValue(o.SourceId).AppendValue(o.OrderId).AppendValue(o.CustomerId)
                 .AppendValue(o.OrderedAt.UtcDateTime).AppendValue(o.Total).AppendValue(o.Currency)
                 .AppendValue(o.Status).AppendValue(o.Properties).AppendValue(RecordFingerprint.Of(o)).EndRow()));
@@ -44,10 +44,11 @@ sealed class DuckDbRecordStore(DuckDbDatabase db) : IRecordStore
 
     /// <summary>
     /// Stages the rows (the last of a repeated key wins), counts new, changed and identical rows against
-    /// the table, then writes only the new and changed ones, all in one transaction.
+    /// the table, then writes only the new and changed ones, all in one transaction. Each staged row is
+    /// given a number of the evidence sequence (customers keep it, so a changed customer is resolved again).
     /// </summary>
     UpsertResult Upsert<T>(string table, string keyColumn, IReadOnlyList<T> rows, Func<T, (string, string)> key,
-        Action<IDuckDBAppenderRow, T> append)
+        Action<IDuckDBAppenderRow, T, long> append)
     {
         if (rows.Count == 0) return UpsertResult.Empty;
         var last = new Dictionary<(string, string), T>();
@@ -55,12 +56,14 @@ sealed class DuckDbRecordStore(DuckDbDatabase db) : IRecordStore
 
         using var connection = db.Connect();
         var staging = $"staging_{table}";
-        using (var create = connection.Command($"CREATE TEMP TABLE IF NOT EXISTS {staging} AS SELECT * FROM {table} LIMIT 0"))
+        var columnList = table == "customers" ? CustomerColumns : OrderColumns;
+        using (var create = connection.Command($"CREATE TEMP TABLE IF NOT EXISTS {staging} AS SELECT {columnList} FROM {table} LIMIT 0"))
             create.ExecuteNonQuery();
         using var tx = connection.BeginTransaction();
+        var seq = db.ReserveSequence(connection, last.Count);
         using (var appender = connection.CreateAppender("temp", "main", staging))
         {
-            foreach (var row in last.Values) append(appender.CreateRow(), row);
+            foreach (var row in last.Values) append(appender.CreateRow(), row, seq++);
         }
         UpsertResult result;
         using (var count = connection.Command(
@@ -73,7 +76,7 @@ sealed class DuckDbRecordStore(DuckDbDatabase db) : IRecordStore
             r.Read();
             result = new UpsertResult((int)r.GetInt64(0), (int)r.GetInt64(1), (int)r.GetInt64(2));
         }
-        var columns = (table == "customers" ? CustomerColumns : OrderColumns).Split(", ");
+        var columns = columnList.Split(", ");
         var keyMatch = $"t.source_id = s.source_id AND t.{keyColumn} = s.{keyColumn}";
         // Changed rows are updated in place (the key columns stay), new rows appended: DuckDB updates
         // indexed tables reliably this way, where a replace of the same key within a transaction is not.

@@ -10,7 +10,7 @@ public sealed partial class PostgresStore
     {
         private const string Select =
             "SELECT data_type, dataset, field, value_type, owner_team, personal, declared, description, " +
-            "first_seen, last_seen, seen_count FROM catalog_fields";
+            "first_seen, last_seen, seen_count, shared_with FROM catalog_fields";
 
         private const string Order = "ORDER BY data_type, dataset, field";
 
@@ -84,15 +84,17 @@ public sealed partial class PostgresStore
                     owner_team = coalesce($4, owner_team),
                     personal = coalesce($5, personal),
                     description = coalesce($6, description),
+                    shared_with = coalesce($7, shared_with),
                     declared = true
                 WHERE data_type = $1 AND dataset = $2 AND field = $3
                 RETURNING data_type, dataset, field, value_type, owner_team, personal, declared, description,
-                          first_seen, last_seen, seen_count
+                          first_seen, last_seen, seen_count, shared_with
                 """);
             AddKey(command, key);
             command.Parameters.Add(Text(edit.OwnerTeam));
             command.Parameters.Add(Bool(edit.Personal));
             command.Parameters.Add(Text(edit.Description));
+            command.Parameters.Add(Text(CatalogSharing.Write(edit.SharedWith)));
             await using var reader = await command.ExecuteReaderAsync(ct);
             return await reader.ReadAsync(ct) ? ReadField(reader) : null;
         }
@@ -126,6 +128,7 @@ public sealed partial class PostgresStore
             FirstSeen = Time(reader, 8),
             LastSeen = Time(reader, 9),
             SeenCount = reader.GetInt64(10),
+            SharedWith = CatalogSharing.Read(NullableString(reader, 11)),
         };
 
     }

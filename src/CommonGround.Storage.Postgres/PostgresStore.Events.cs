@@ -28,8 +28,9 @@ public sealed partial class PostgresStore
             await using var tx = await connection.BeginTransactionAsync(ct);
 
             // The port promises durability on return, whatever the server's or role's default says.
+            // Writers of evidence take turns, so the sequence they are numbered with is in commit order.
             await using (var create = new NpgsqlCommand(
-                "SET LOCAL synchronous_commit = on; CREATE TEMP TABLE events_incoming (LIKE events) ON COMMIT DROP",
+                $"SET LOCAL synchronous_commit = on; {EvidenceLock}; CREATE TEMP TABLE events_incoming (LIKE events) ON COMMIT DROP",
                 connection, tx))
             {
                 await create.ExecuteNonQueryAsync(ct);

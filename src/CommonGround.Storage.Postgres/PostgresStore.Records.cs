@@ -107,12 +107,15 @@ public sealed partial class PostgresStore
             var columnList = string.Join(", ", columns);
             var updates = string.Join(", ",
                 columns.Where(c => c != "source_id" && c != idColumn).Select(c => $"{c} = excluded.{c}"));
+            // A changed customer is numbered again in the evidence sequence, so identity resolution sees it.
+            var sequenced = table == "customers";
+            if (sequenced) updates += ", seq = nextval('evidence_seq')";
 
             await using var connection = await db.OpenConnectionAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
 
             await using (var create = new NpgsqlCommand(
-                $"CREATE TEMP TABLE {table}_incoming (LIKE {table}) ON COMMIT DROP", connection, tx))
+                (sequenced ? EvidenceLock + "; " : "") + $"CREATE TEMP TABLE {table}_incoming (LIKE {table}) ON COMMIT DROP", connection, tx))
             {
                 await create.ExecuteNonQueryAsync(ct);
             }

@@ -37,6 +37,14 @@ public sealed partial class PostgresStore : IStore
 
     public string Provider => StoreOptions.Postgres;
 
+    /// <summary>
+    /// Taken by every transaction that writes events or customers: they commit one at a time, so the
+    /// evidence sequence numbers they take are in commit order and the identity resolver never skips
+    /// a number that commits late. Per schema, like the tables.
+    /// </summary>
+    internal const string EvidenceLock =
+        "SELECT pg_advisory_xact_lock(hashtextextended('commonground.evidence:' || coalesce(current_schema(), ''), 0))";
+
     public IEventStore Events { get; }
     public ISourceStore Sources { get; }
     public IApiKeyStore ApiKeys { get; }

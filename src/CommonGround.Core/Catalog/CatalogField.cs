@@ -48,3 +48,13 @@ public sealed record CatalogObservation(
 /// <summary>A person's edit of a catalog field; null members are left as they are.</summary>
 /// <param name="SharedWith">Replaces the list of teams the field is shared with; an empty list shares it with none.</param>
 public sealed record CatalogFieldEdit(string? OwnerTeam, bool? Personal, string? Description, IReadOnlyList<string>? SharedWith = null);
+
+/// <summary>How stores keep <see cref="CatalogField.SharedWith"/>: a JSON array of team names.</summary>
+public static class CatalogSharing
+{
+    public static string? Write(IReadOnlyList<string>? teams) =>
+        teams is null ? null : System.Text.Json.JsonSerializer.Serialize(teams.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToArray());
+
+    public static IReadOnlyList<string> Read(string? json) =>
+        string.IsNullOrEmpty(json) ? [] : System.Text.Json.JsonSerializer.Deserialize<string[]>(json) ?? [];
+}
