@@ -201,6 +201,21 @@ public sealed partial class UiSessionTests() : ServerTests(StoreOptions.DuckDb)
     }
 
     [Fact]
+    public async Task An_unknown_page_is_an_html_404_and_an_unknown_api_path_stays_a_problem()
+    {
+        using var client = NewClient();
+
+        var page = await client.GetAsync("/no/such/page", Ct);
+        var api = await client.GetAsync("/api/no-such-thing", Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<h1>Not found</h1>", await page.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task The_stylesheet_is_served_from_the_assembly_and_cached_for_good()
     {
         using var client = NewClient();

@@ -10,6 +10,11 @@ public static class UiHeaders
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
+    /// <summary>False for the APIs and the machine endpoints, whose answers are JSON.</summary>
+    public static bool IsUiPath(PathString path) =>
+        !(path.StartsWithSegments("/api") || path.StartsWithSegments("/v1") || path.StartsWithSegments("/openapi")
+          || path.StartsWithSegments("/healthz"));
+
     public static Task AddAsync(HttpContext http, Func<Task> next)
     {
         var headers = http.Response.Headers;

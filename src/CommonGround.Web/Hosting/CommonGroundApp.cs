@@ -63,8 +63,13 @@ public static class CommonGroundApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // A browser gets a page for an error without one (an unknown address); the APIs keep their problem bodies.
+        app.UseWhen(http => HttpMethods.IsGet(http.Request.Method) && UiHeaders.IsUiPath(http.Request.Path),
+            ui => ui.UseStatusCodePagesWithReExecute(StatusPath, "?code={0}", createScopeForStatusCodePages: true));
         app.Use(UiHeaders.AddAsync);
         app.UseStaticFiles(UiAssets.StaticFiles);
+        // Explicit, after the status pages: a re-executed request must be routed again.
+        app.UseRouting();
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -82,6 +87,8 @@ public static class CommonGroundApp
         app.MapRazorComponents<App>();
         return app;
     }
+
+    const string StatusPath = "/status";
 
     static T Bind<T>(IConfiguration configuration, string section) where T : class, new()
     {
