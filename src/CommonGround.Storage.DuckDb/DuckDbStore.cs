@@ -29,6 +29,8 @@ public sealed class DuckDbStore : IStore
         ApiKeys = new DuckDbApiKeyStore(db);
         Catalog = new DuckDbCatalogStore(db);
         Records = new DuckDbRecordStore(db);
+        Identity = new DuckDbIdentityStore(db);
+        Profiles = new DuckDbProfileStore(db, Sources);
     }
 
     /// <summary>Opens (creating when missing) the store in <paramref name="dataDirectory"/>.</summary>
@@ -52,8 +54,8 @@ public sealed class DuckDbStore : IStore
     public IApiKeyStore ApiKeys { get; }
     public ICatalogStore Catalog { get; }
     public IRecordStore Records { get; }
-    public IIdentityStore Identity => throw new NotImplementedException("Identity store: in progress.");
-    public IProfileStore Profiles => throw new NotImplementedException("Profile store: in progress.");
+    public IIdentityStore Identity { get; }
+    public IProfileStore Profiles { get; }
 
     public async Task MigrateAsync(CancellationToken ct)
     {
