@@ -50,12 +50,10 @@ public sealed class DemoSite : IAsyncLifetime
         Server = await RunningServer.StartAsync(_store, ct: ct);
     }
 
-    Task ResolveIdentitiesAsync(CancellationToken ct)
-    {
-        // Filled in when the identity store lands (see the report): resolves the demo's evidence into profiles.
-        _ = ct;
-        return Task.CompletedTask;
-    }
+    /// <summary>Resolves the demo's events and records into profiles, households and businesses, as a running server does.</summary>
+    Task ResolveIdentitiesAsync(CancellationToken ct) =>
+        new IdentityResolver(Store, new IdentityOptions { DefaultPhoneRegion = "GB" }, new HouseholdOptions(), TimeProvider.System)
+            .CatchUpAsync(null, ct);
 
     /// <summary>The first demo customer whose profile has events from at least three teams and a household.</summary>
     async Task<(Profile, string)> FindPersonAsync(CancellationToken ct)

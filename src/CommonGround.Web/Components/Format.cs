@@ -10,6 +10,9 @@ public static class Format
 
     public static string Number(long n) => n.ToString("N0", Invariant);
 
+    /// <summary>"1 event", "2,048 events".</summary>
+    public static string Count(long n, string one, string many) => Number(n) + " " + (n == 1 ? one : many);
+
     public static string Money(decimal amount, string? currency) =>
         amount.ToString("N2", Invariant) + (currency is null ? "" : " " + currency);
 
@@ -46,9 +49,9 @@ public static class Format
 
     public static string Label(Freshness f) => f switch
     {
-        Freshness.Fresh => "fresh (last 24 h)",
-        Freshness.Quiet => "quiet (1 to 7 days)",
-        Freshness.Stale => "stale (over 7 days)",
+        Freshness.Fresh => "fresh",
+        Freshness.Quiet => "quiet",
+        Freshness.Stale => "stale",
         _ => "no data yet",
     };
 
