@@ -42,18 +42,14 @@ public sealed class DemoSite : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         _store = await TestStores.CreateDuckDbAsync(ct);
         await DemoWorkspace.EnsureAsync(Store, new DemoOptions { Customers = Customers }, null, ct);
-        await ResolveIdentitiesAsync(ct);
         var (key, secret) = Secrets.MintApiKey(ApiKeyRole.Team, Team, "browser tests", DateTimeOffset.UtcNow);
         await Store.ApiKeys.AddAsync(key, ct);
         TeamKey = secret;
-        (Person, PersonEmail) = await FindPersonAsync(ct);
         Server = await RunningServer.StartAsync(_store, ct: ct);
+        // What the server does in the background, done now, so the pages have profiles from the start.
+        await Server.ResolveAsync(ct);
+        (Person, PersonEmail) = await FindPersonAsync(ct);
     }
-
-    /// <summary>Resolves the demo's events and records into profiles, households and businesses, as a running server does.</summary>
-    Task ResolveIdentitiesAsync(CancellationToken ct) =>
-        new IdentityResolver(Store, new IdentityOptions { DefaultPhoneRegion = "GB" }, new HouseholdOptions(), TimeProvider.System)
-            .CatchUpAsync(null, ct);
 
     /// <summary>The first demo customer whose profile has events from at least three teams and a household.</summary>
     async Task<(Profile, string)> FindPersonAsync(CancellationToken ct)

@@ -59,6 +59,10 @@ public sealed class RunningServer : IAsyncDisposable
         return new RunningServer(app, new Uri(address), secret, source);
     }
 
+    /// <summary>Resolves identities now, through everything stored, instead of waiting for the background run.</summary>
+    public Task<long> ResolveAsync(CancellationToken ct) =>
+        _app.Services.GetRequiredService<Identity.IdentityResolver>().CatchUpAsync(null, ct);
+
     public HttpRequestMessage Api(HttpMethod method, string path, string? key = null, object? json = null)
     {
         var request = new HttpRequestMessage(method, path);

@@ -34,6 +34,15 @@ public sealed class IdentityOptions
     [Range(1, int.MaxValue)]
     public int MaxMergesPerProfile { get; set; } = 100;
 
+    /// <summary>
+    /// Whether this server resolves identities in the background. With several servers on one
+    /// PostgreSQL database, turn it on for exactly one of them.
+    /// </summary>
+    public bool Resolve { get; set; } = true;
+
+    /// <summary>How long the server waits between two catch-ups with arriving data.</summary>
+    public TimeSpan ResolveEvery { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>userId, email, phone, loyaltyId, externalId, deviceId, anonymousId, in that priority.</summary>
     public static IReadOnlyList<IdentifierTypeOptions> DefaultTypes { get; } =
     [

@@ -20,16 +20,18 @@ public sealed class PersonalDataPolicy
     readonly string? _team;
     readonly Dictionary<CatalogFieldKey, bool> _readable;
     readonly HashSet<string> _hiddenLeaves;
+    readonly HashSet<string> _sharedLeaves;
 
-    PersonalDataPolicy(string? team, Dictionary<CatalogFieldKey, bool> readable, HashSet<string> hiddenLeaves)
+    PersonalDataPolicy(string? team, Dictionary<CatalogFieldKey, bool> readable, HashSet<string> hiddenLeaves, HashSet<string> sharedLeaves)
     {
         _team = team;
         _readable = readable;
         _hiddenLeaves = hiddenLeaves;
+        _sharedLeaves = sharedLeaves;
     }
 
     /// <summary>For admins: everything is readable.</summary>
-    public static PersonalDataPolicy Everything { get; } = new(null, [], []);
+    public static PersonalDataPolicy Everything { get; } = new(null, [], [], []);
 
     /// <summary>True for <see cref="Everything"/>.</summary>
     public bool ReadsEverything => _team is null;
@@ -39,13 +41,15 @@ public sealed class PersonalDataPolicy
     {
         var readable = new Dictionary<CatalogFieldKey, bool>();
         var hiddenLeaves = new HashSet<string>(StringComparer.Ordinal);
+        var sharedLeaves = new HashSet<string>(StringComparer.Ordinal);
         foreach (var field in catalog)
         {
             var canRead = !field.Personal || MayRead(field, team);
             readable[field.Key] = canRead;
             if (!canRead) hiddenLeaves.Add(Leaf(field.Key.Field));
+            else if (field.Personal) sharedLeaves.Add(Leaf(field.Key.Field));
         }
-        return new PersonalDataPolicy(team, readable, hiddenLeaves);
+        return new PersonalDataPolicy(team, readable, hiddenLeaves, sharedLeaves);
     }
 
     static bool MayRead(CatalogField field, string team) =>
@@ -61,10 +65,16 @@ public sealed class PersonalDataPolicy
 
     /// <summary>
     /// Whether the caller may see values of an identifier type: not when any personal field that
-    /// carries such values (same field name, in any dataset) is hidden from it.
+    /// carries such values (same field name, in any dataset) is hidden from it, and, for a type that is
+    /// personal by its name (e-mail, phone), only when the catalog names a field of it the team may read.
     /// </summary>
-    public bool CanReadIdentifier(string type) =>
-        _team is null || !(_hiddenLeaves.Contains(Normalise(type)) || (type == IdentifierTypes.DeviceId && _hiddenLeaves.Contains("id")));
+    public bool CanReadIdentifier(string type)
+    {
+        if (_team is null) return true;
+        var leaf = type == IdentifierTypes.DeviceId ? "id" : Normalise(type);
+        if (_hiddenLeaves.Contains(leaf)) return false;
+        return !PersonalData.LooksPersonal(type) || _sharedLeaves.Contains(leaf);
+    }
 
     /// <summary>The profile with every value the caller may not read replaced by <see cref="Redacted"/>.</summary>
     public Profile Redact(Profile profile)

@@ -80,16 +80,6 @@ public static class Format
 
     /// <summary>The address of a profile's page.</summary>
     public static string Href(ProfileId id) => "/profiles/" + id;
-
-    /// <summary>Reads "p42" (or "42") back into a profile id.</summary>
-    public static bool TryParseProfileId(string? text, out ProfileId id)
-    {
-        id = default;
-        var digits = text is { Length: > 1 } && (text[0] is 'p' or 'P') ? text[1..] : text;
-        if (!long.TryParse(digits, NumberStyles.None, Invariant, out var value)) return false;
-        id = new ProfileId(value);
-        return true;
-    }
 }
 
 public enum Freshness { NoData, Fresh, Quiet, Stale }

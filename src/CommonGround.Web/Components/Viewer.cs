@@ -1,6 +1,6 @@
-using System.Security.Claims;
 using CommonGround.Profiles;
 using CommonGround.Storage;
+using CommonGround.Web.Endpoints;
 using CommonGround.Web.Security;
 
 namespace CommonGround.Web.Components;
@@ -12,19 +12,13 @@ namespace CommonGround.Web.Components;
 /// </summary>
 public sealed record Viewer(Caller Caller, PersonalDataPolicy Policy)
 {
-    public static async Task<Viewer> ForAsync(ClaimsPrincipal user, IStore store, CancellationToken ct)
-    {
-        var caller = user.Caller();
-        // Only admins read everything; a team key without a team (which the key store never makes) reads as no team.
-        var policy = caller.IsAdmin
-            ? PersonalDataPolicy.Everything
-            : PersonalDataPolicy.ForTeam(caller.Team ?? "", await store.Catalog.ListAsync(null, ct));
-        return new Viewer(caller, policy);
-    }
+    /// <summary>The same caller and policy as the profile API gives the same key.</summary>
+    public static async Task<Viewer> ForAsync(HttpContext http, IStore store, CancellationToken ct) =>
+        new(http.User.Caller(), await ProfileEndpoints.PolicyAsync(http, store, ct));
 
     /// <summary>The profile at a page's address ("p42"), redacted for this viewer; null when there is none.</summary>
     public async Task<Profile?> FindProfileAsync(IStore store, string id, CancellationToken ct) =>
-        Format.TryParseProfileId(id, out var profileId) && await store.Profiles.GetAsync(profileId, ct) is { } profile
+        ProfileEndpoints.TryParse(id, out var profileId) && await store.Profiles.GetAsync(profileId, ct) is { } profile
             ? Policy.Redact(profile)
             : null;
 }

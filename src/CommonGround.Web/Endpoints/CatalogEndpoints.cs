@@ -48,7 +48,7 @@ public static class CatalogEndpoints
                 detail: $"'{key.Field}' is owned by '{current.OwnerTeam}'; ask that team or an admin.");
         }
         var updated = await store.Catalog.UpdateAsync(key,
-            new CatalogFieldEdit(request.OwnerTeam?.Trim(), request.Personal, request.Description), ct);
+            new CatalogFieldEdit(request.OwnerTeam?.Trim(), request.Personal, request.Description, request.SharedWith), ct);
         return updated is null ? NotFound(key) : TypedResults.Ok(CatalogFieldResponse.From(updated));
     }
 
@@ -64,13 +64,15 @@ public static class CatalogEndpoints
     });
 }
 
-public sealed record UpdateCatalogFieldRequest(string? DataType, string? Dataset, string? Field, string? OwnerTeam, bool? Personal, string? Description);
+/// <param name="SharedWith">Teams besides the owner that may read the field when it is personal ("*" for all); replaces the list.</param>
+public sealed record UpdateCatalogFieldRequest(string? DataType, string? Dataset, string? Field, string? OwnerTeam, bool? Personal, string? Description,
+    string[]? SharedWith = null);
 
 public sealed record CatalogFieldResponse(
     string DataType, string Dataset, string Field, string ValueType, string OwnerTeam, bool Personal, bool Declared,
-    string? Description, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, long SeenCount)
+    string? Description, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, long SeenCount, IReadOnlyList<string> SharedWith)
 {
     public static CatalogFieldResponse From(CatalogField f) => new(
         f.Key.DataType.ToWire(), f.Key.Dataset, f.Key.Field, f.ValueType, f.OwnerTeam, f.Personal, f.Declared,
-        f.Description, f.FirstSeen, f.LastSeen, f.SeenCount);
+        f.Description, f.FirstSeen, f.LastSeen, f.SeenCount, f.SharedWith);
 }

@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using CommonGround.Access;
 using CommonGround.Events;
+using CommonGround.Identity;
+using CommonGround.Profiles;
 using CommonGround.Storage;
 using CommonGround.Web.Components;
 using CommonGround.Web.Endpoints;
@@ -32,6 +34,8 @@ public static class CommonGroundApp
 
         var storeOptions = Bind<StoreOptions>(builder.Configuration, StoreOptions.Section);
         var ingestionOptions = Bind<IngestionOptions>(builder.Configuration, IngestionOptions.Section);
+        var identityOptions = Bind<IdentityOptions>(builder.Configuration, IdentityOptions.Section);
+        var householdOptions = Bind<HouseholdOptions>(builder.Configuration, HouseholdOptions.Section);
         store ??= await StoreFactory.OpenAsync(storeOptions, ct);
         await SeedAdminKeyAsync(store, builder.Configuration[AdminKeyVariable], TimeProvider.System, ct);
 
@@ -46,12 +50,17 @@ public static class CommonGroundApp
         services.AddSingleton<SourceDirectory>();
         services.AddSingleton<ApiKeyDirectory>();
         services.AddSingleton<TrackingEndpoints.TrackingHandler>();
+        services.AddSingleton(identityOptions);
+        services.AddSingleton(householdOptions);
+        services.AddSingleton(sp => new IdentityResolver(sp.GetRequiredService<IStore>(), identityOptions, householdOptions, sp.GetRequiredService<TimeProvider>()));
+        if (identityOptions.Resolve) services.AddHostedService<IdentityResolution>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.Converters.Add(new ProfileIdJsonConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         services.AddApiKeyAuthentication();
@@ -83,6 +92,7 @@ public static class CommonGroundApp
         app.MapKeyEndpoints();
         app.MapEventEndpoints();
         app.MapCatalogEndpoints();
+        app.MapProfileEndpoints();
         app.MapUiSessionEndpoints();
         app.MapRazorComponents<App>();
         return app;
