@@ -24,7 +24,7 @@ public sealed class UiSession : IAsyncDisposable
     /// <summary>What went wrong in the page so far (console errors, script errors); empty on a healthy page.</summary>
     public IReadOnlyList<string> Problems { get { lock (_problems) return [.. _problems]; } }
 
-    public static async Task<UiSession> OpenAsync(DemoSite site, int width = 1280, int height = 900)
+    public static async Task<UiSession> OpenAsync(DemoSite site, int width = 1280, int height = 900, ColorScheme colors = ColorScheme.Light)
     {
         var browser = await site.BrowserAsync();
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
@@ -32,6 +32,7 @@ public sealed class UiSession : IAsyncDisposable
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-GB",
             TimezoneId = "UTC",
+            ColorScheme = colors,
         });
         context.SetDefaultTimeout(15_000);
         return new UiSession(context, await context.NewPageAsync(), site.Server.Address);

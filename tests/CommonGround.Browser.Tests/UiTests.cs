@@ -192,14 +192,14 @@ public sealed class UiTests(DemoSite site)
     }
 
     [Fact]
-    public async Task On_a_phone_the_profile_fits_the_screen_and_the_menu_is_one_link_away()
+    public async Task On_a_phone_in_dark_mode_the_profile_fits_the_screen_and_the_menu_is_one_link_away()
     {
-        await using var ui = await UiSession.OpenAsync(site, width: 390, height: 844);
+        await using var ui = await UiSession.OpenAsync(site, width: 390, height: 844, colors: ColorScheme.Dark);
         await ui.SignInAsync(site.AdminKey, "/profiles/" + site.Person.Id);
 
         var overflow = await ui.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
         Assert.True(overflow <= 0, $"the page scrolls sideways by {overflow} px");
-        await ui.ScreenshotAsync("09-profile-on-a-phone");
+        await ui.ScreenshotAsync("09-profile-on-a-phone-dark");
 
         await ui.Page.GetByRole(AriaRole.Link, new() { Name = "Menu" }).ClickAsync();
         Assert.True(await ui.Page.Locator("nav#navigation").IsVisibleAsync());
