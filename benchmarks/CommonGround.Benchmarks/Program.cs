@@ -5,6 +5,7 @@ using CommonGround.Storage;
 // Modes:
 //   ingest  --provider duckdb|postgres [--connection-string CS] --batch N --seconds S --concurrency C --runs R
 //   ceiling --batch N --seconds S --runs R
+//   identity [--people 1000000] [--runs 3] [--batches 5] [--batch-events 10000] [--sql-runs 3] [--sql propagation|recursive] [--seed N]
 //   micro   [BenchmarkDotNet arguments, e.g. --filter *]
 // Every mode writes NAME.json and NAME.md to --out (default benchmark-results).
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -15,6 +16,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
               --provider duckdb|postgres [--connection-string CS] [--batch 1000] [--seconds 30] [--warmup 5] \
               [--concurrency 4] [--runs 3] [--out benchmark-results]
           ... ceiling [--batch 1000] [--seconds 20] [--runs 3] [--out benchmark-results]
+          ... identity [--people 1000000] [--runs 3] [--batches 5] [--batch-events 10000] [--sql-runs 3] [--sql propagation|recursive] [--seed 42] [--out benchmark-results]
           ... micro [BenchmarkDotNet arguments, e.g. --filter *ReaderBenchmarks*]
         """);
     return args.Length == 0 ? 2 : 0;
@@ -61,7 +63,10 @@ switch (mode)
             Number("seconds", 30), Number("warmup", 5), Number("concurrency", 4), Number("runs", 3), output));
     case "ceiling":
         return await Ceiling.RunAsync(new Ceiling.Settings(Number("batch", 1000), Number("seconds", 20), Number("runs", 3), output));
+    case "identity":
+        return await IdentityResolution.RunAsync(new IdentityResolution.Settings(Number("people", 1_000_000), Number("seed", 42), Number("runs", 3),
+            Number("batches", 5), Number("batch-events", 10_000), Number("sql-runs", 3), Text("sql", "propagation"), output));
     default:
-        Console.Error.WriteLine($"Unknown mode '{mode}'; use ingest, ceiling or micro.");
+        Console.Error.WriteLine($"Unknown mode '{mode}'; use ingest, ceiling, identity or micro.");
         return 2;
 }

@@ -11,6 +11,9 @@ sealed class DuckDbIdentityStore(DuckDbDatabase db) : IIdentityStore
     public Task<IReadOnlyList<SequencedEvidence>> ReadEvidenceAsync(long afterSequence, int limit, CancellationToken ct)
     {
         using var connection = db.Connect();
+        // Both lists from one snapshot: read apart, a commit in between could put a customer's number in the
+        // answer without the event numbered just before it, and the resolver would skip that event.
+        using var tx = connection.BeginTransaction();
         var items = new List<SequencedEvidence>();
         using (var events = connection.Command(
             "SELECT seq, source_id, message_id, type, user_id, anonymous_id, previous_id, group_id, timestamp, received_at, traits, context " +
@@ -59,6 +62,7 @@ sealed class DuckDbIdentityStore(DuckDbDatabase db) : IIdentityStore
                 }));
             }
         }
+        tx.Commit();
         // Each list is complete up to its own last number, so the first `limit` of both together are too.
         items.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
         if (items.Count > limit) items.RemoveRange(limit, items.Count - limit);

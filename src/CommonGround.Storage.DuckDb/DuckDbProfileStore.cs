@@ -59,8 +59,8 @@ sealed class DuckDbProfileStore(DuckDbDatabase db, ISourceStore sourceStore) : I
             " SELECT profile_id, 0 AS rank FROM profile_identifiers WHERE profile_id IS NOT NULL AND lower(value) = lower($t)" +
             " UNION ALL SELECT profile_id, 1 FROM profile_identifiers WHERE profile_id IS NOT NULL AND starts_with(lower(value), lower($t))" +
             " UNION ALL SELECT i.profile_id, 2 FROM customers c JOIN profile_identifiers i ON i.type = 'externalId' AND i.value = c.source_id || ':' || c.customer_id" +
-            "   WHERE i.profile_id IS NOT NULL AND (coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) ILIKE '%' || $t || '%'" +
-            ") GROUP BY profile_id ORDER BY min(rank), profile_id LIMIT $n", ("t", text), ("n", limit)))
+            "   WHERE i.profile_id IS NOT NULL AND (coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) ILIKE '%' || $e || '%' ESCAPE '\\'" +
+            ") GROUP BY profile_id ORDER BY min(rank), profile_id LIMIT $n", ("t", text), ("e", LikeLiteral(text)), ("n", limit)))
         using (var r = command.ExecuteReader())
         {
             while (r.Read()) ids.Add(r.GetInt64(0));
@@ -68,6 +68,12 @@ sealed class DuckDbProfileStore(DuckDbDatabase db, ISourceStore sourceStore) : I
         var sources = await Sources(ct);
         return [.. ids.Select(id => Summary(connection, new ProfileId(id), sources))];
     }
+
+    /// <summary>The text with the escape character and LIKE's wildcards escaped, so that "50%" or "a_b" match literally.</summary>
+    static string LikeLiteral(string text) =>
+        text.Replace(@"\", @"\\", StringComparison.Ordinal)
+            .Replace("%", @"\%", StringComparison.Ordinal)
+            .Replace("_", @"\_", StringComparison.Ordinal);
 
     ProfileSummary Summary(DuckDBConnection connection, ProfileId id, IReadOnlyDictionary<string, Source> sources)
     {
@@ -201,22 +207,14 @@ sealed class DuckDbProfileStore(DuckDbDatabase db, ISourceStore sourceStore) : I
             "  json_object('customer_id', c.customer_id, 'email', c.email, 'phone', c.phone, 'first_name', c.first_name, 'last_name', c.last_name," +
             "   'address_line', c.address_line, 'postal_code', c.postal_code, 'city', c.city, 'country', c.country, 'company', c.company)::VARCHAR" +
             $"  FROM customers c WHERE {ProfileCustomers.Replace("source_id", "c.source_id").Replace("customer_id", "c.customer_id")} AND c.created_at IS NOT NULL" +
-            ") SELECT happened, kind, name, category, source_id, ref, details FROM t WHERE $before IS NULL OR happened < $before ORDER BY happened DESC, ref DESC LIMIT $n",
+            ") SELECT happened, kind, name, category, source_id, ref, details FROM t WHERE $before IS NULL OR happened < $before ORDER BY happened DESC, ref DESC, kind, source_id LIMIT $n",
             ("p", root.Value), ("before", Db(before)), ("n", limit));
         using var r = command.ExecuteReader();
         while (r.Read())
         {
-            var kind = r.GetString(1);
-            var name = NullableString(r, 2);
-            var title = kind switch
-            {
-                "order" => "Order " + name,
-                "customer" => "Customer record " + name,
-                _ => ProfileFacts.Title(EventTypes.TryParse(kind, out var type) ? type : EventType.Track, name, NullableString(r, 3)),
-            };
             var sourceId = r.GetString(4);
-            var source = sources.GetValueOrDefault(sourceId);
-            entries.Add(new TimelineEntry(Time(r, 0), kind, title, sourceId, source?.Name ?? sourceId, source?.Team ?? "", r.GetString(5), NullableString(r, 6)));
+            entries.Add(ProfileFacts.Entry(Time(r, 0), r.GetString(1), NullableString(r, 2), NullableString(r, 3), sourceId,
+                sources.GetValueOrDefault(sourceId), r.GetString(5), NullableString(r, 6)));
         }
         return entries;
     }

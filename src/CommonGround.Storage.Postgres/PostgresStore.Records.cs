@@ -36,22 +36,7 @@ public sealed partial class PostgresStore
             command.Parameters.Add(Text(customerId));
             await using var reader = await command.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct)) return null;
-            return new CustomerRecord
-            {
-                SourceId = reader.GetString(0),
-                CustomerId = reader.GetString(1),
-                Email = NullableString(reader, 2),
-                Phone = NullableString(reader, 3),
-                FirstName = NullableString(reader, 4),
-                LastName = NullableString(reader, 5),
-                AddressLine = NullableString(reader, 6),
-                PostalCode = NullableString(reader, 7),
-                City = NullableString(reader, 8),
-                Country = NullableString(reader, 9),
-                Company = NullableString(reader, 10),
-                CreatedAt = NullableTime(reader, 11),
-                Traits = NullableString(reader, 12),
-            };
+            return ReadCustomer(reader, 0) with { Traits = NullableString(reader, 12) };
         }
 
         public async Task<OrderRecord?> FindOrderAsync(string sourceId, string orderId, CancellationToken ct)
@@ -186,4 +171,21 @@ public sealed partial class PostgresStore
             await copy.WriteAsync(RecordFingerprint.Of(o), NpgsqlDbType.Text, ct);
         }
     }
+
+    /// <summary>A customer record's columns from source_id to created_at, read from <paramref name="first"/> on; no traits.</summary>
+    internal static CustomerRecord ReadCustomer(NpgsqlDataReader reader, int first) => new()
+    {
+        SourceId = reader.GetString(first),
+        CustomerId = reader.GetString(first + 1),
+        Email = NullableString(reader, first + 2),
+        Phone = NullableString(reader, first + 3),
+        FirstName = NullableString(reader, first + 4),
+        LastName = NullableString(reader, first + 5),
+        AddressLine = NullableString(reader, first + 6),
+        PostalCode = NullableString(reader, first + 7),
+        City = NullableString(reader, first + 8),
+        Country = NullableString(reader, first + 9),
+        Company = NullableString(reader, first + 10),
+        CreatedAt = NullableTime(reader, first + 11),
+    };
 }

@@ -33,6 +33,8 @@ public sealed partial class PostgresStore : IStore
         ApiKeys = new ApiKeyStore(_db);
         Catalog = new CatalogStore(_db);
         Records = new RecordStore(_db);
+        Identity = new IdentityStore(_db);
+        Profiles = new ProfileStore(_db, Sources);
     }
 
     public string Provider => StoreOptions.Postgres;
@@ -50,8 +52,8 @@ public sealed partial class PostgresStore : IStore
     public IApiKeyStore ApiKeys { get; }
     public ICatalogStore Catalog { get; }
     public IRecordStore Records { get; }
-    public IIdentityStore Identity => throw new NotImplementedException("Identity store: in progress.");
-    public IProfileStore Profiles => throw new NotImplementedException("Profile store: in progress.");
+    public IIdentityStore Identity { get; }
+    public IProfileStore Profiles { get; }
 
     public async Task MigrateAsync(CancellationToken ct)
     {
@@ -197,6 +199,8 @@ public sealed partial class PostgresStore : IStore
         new() { NpgsqlDbType = NpgsqlDbType.Boolean, Value = value is { } b ? b : DBNull.Value };
 
     internal static NpgsqlParameter Int(int value) => new NpgsqlParameter<int> { TypedValue = value };
+
+    internal static NpgsqlParameter Long(long value) => new NpgsqlParameter<long> { TypedValue = value };
 
     /// <summary>Npgsql writes timestamptz only from UTC values.</summary>
     internal static DateTimeOffset Utc(DateTimeOffset value) => value.ToUniversalTime();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CommonGround.Events;
 using CommonGround.Identity;
 using CommonGround.Profiles;
@@ -224,5 +225,130 @@ public abstract partial class StoreConformanceTests
 
         Assert.Equal("ann.lee@example.com", Assert.Single(byEmail).Email);
         Assert.Equal("Zed Kim", Assert.Single(byName).DisplayName);
+    }
+
+    [Fact]
+    public async Task Search_matches_percent_and_underscore_in_the_text_literally()
+    {
+        await SeedSourcesAsync();
+        await Store.Records.UpsertCustomersAsync(
+            [Customer("c-1", "ann.lee@example.com"), Customer("c-2", "rae@example.com", "3 Mill Lane") with { FirstName = "Rae%", LastName = "Smith" }], Ct);
+        await NewResolver().CatchUpAsync(null, Ct);
+
+        Assert.Equal("rae@example.com", Assert.Single(await Store.Profiles.SearchAsync("e%", 10, Ct)).Email);
+        Assert.Empty(await Store.Profiles.SearchAsync("n_l", 10, Ct));
+        Assert.Empty(await Store.Profiles.SearchAsync("ann_", 10, Ct));
+    }
+
+    [Fact]
+    public async Task Evidence_is_read_in_sequence_order_across_events_and_records_a_page_at_a_time()
+    {
+        await Store.Records.UpsertCustomersAsync([Customer("c-1", "ann@example.org"), Customer("c-2", "bob@example.org")], Ct);
+        await Store.Events.AppendAsync([Call("m-1", EventType.Track, "u-1", null, 1, name: "Product Viewed")], Ct);
+        await Store.Records.UpsertCustomersAsync([Customer("c-1", "ann@example.com")], Ct);
+        await Store.Events.AppendAsync([Call("m-2", EventType.Identify, "u-1", null, 2, traits: """{"email":"ann@example.com"}""")], Ct);
+
+        var all = await Store.Identity.ReadEvidenceAsync(0, 10, Ct);
+        var first = await Store.Identity.ReadEvidenceAsync(0, 2, Ct);
+        var rest = await Store.Identity.ReadEvidenceAsync(first[^1].Sequence, 10, Ct);
+
+        Assert.Equal(["c-2", "m-1", "c-1", "m-2"], all.Select(e => e.Event?.MessageId ?? e.Customer!.CustomerId));
+        Assert.Equal("ann@example.com", all[2].Customer!.Email);
+        Assert.Equal("""{"email":"ann@example.com"}""", all[3].Event!.Traits);
+        Assert.True(all.Zip(all.Skip(1)).All(p => p.First.Sequence < p.Second.Sequence));
+        Assert.Equal(all.Select(e => e.Sequence), first.Concat(rest).Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public async Task Timeline_entries_at_the_same_time_come_in_one_stable_order()
+    {
+        await SeedSourcesAsync();
+        await Store.Events.AppendAsync(
+        [
+            Call("m-b", EventType.Track, "u-1", null, 5, name: "Product Viewed"),
+            Call("m-0", EventType.Track, "u-1", null, 1, name: "Product Viewed"),
+            Call("m-c", EventType.Track, "u-1", null, 5, name: "Product Viewed"),
+            Call("m-a", EventType.Track, "u-1", null, 5, name: "Product Viewed"),
+        ], Ct);
+        await NewResolver().CatchUpAsync(null, Ct);
+        var id = (await Store.Profiles.FindAsync(new Identifier("userId", "u-1"), Ct))!.Value;
+
+        var page = await Store.Profiles.TimelineAsync(id, null, 3, Ct);
+        var again = await Store.Profiles.TimelineAsync(id, null, 3, Ct);
+        var older = await Store.Profiles.TimelineAsync(id, page[^1].At, 3, Ct);
+
+        Assert.Equal(["m-c", "m-b", "m-a"], page.Select(t => t.Reference));
+        Assert.Equal(page.Select(t => t.Reference), again.Select(t => t.Reference));
+        Assert.Equal(["m-0"], older.Select(t => t.Reference));
+    }
+
+    private static readonly Identifier AnnEmail = new("email", "ann@ashby-engineering.co.uk");
+    private static readonly Identifier AnnRecord = new("externalId", "src-crm:c-1");
+
+    /// <summary>Two profiles, the second merged into the first, with a household, a business and a conflict.</summary>
+    private async Task<IdentityChanges> MergedPairAsync()
+    {
+        await SeedSourcesAsync();
+        await Store.Records.UpsertCustomersAsync([Customer("c-1", AnnEmail.Value, company: "Ashby Engineering Ltd")], Ct);
+        var through = Assert.Single(await Store.Identity.ReadEvidenceAsync(0, 10, Ct)).Sequence;
+        ProfileId first = new(1), second = new(2);
+        var evidence = new EvidenceReference(EvidenceKind.Record, "src-crm", "c-1");
+        return new IdentityChanges(through, T0.AddDays(1),
+            // The same key twice in one step: the last row is how things are now.
+            [new IdentifierLink(AnnEmail, second, null), new IdentifierLink(AnnRecord, first, "b-stale"), new IdentifierLink(AnnEmail, first, "b-1"), new IdentifierLink(AnnRecord, first, null)],
+            [new ProfileState(first, T0, 0, null, false), new ProfileState(second, T0, 1, null, false), new ProfileState(second, T0, 1, first, false)],
+            [new MergeRecord(1, first, second, AnnEmail, evidence, T0, 1)],
+            [new NumberedConflict(1, new IdentityConflict(first, null, new Identifier("userId", "u-3"), evidence, T0, ConflictReason.TypeLimit, "userId"))],
+            [new HouseholdRow("h-1", "sw1a1aa|12 high street", "12 High Street")],
+            [new BusinessRow("b-1", "ashby-engineering.co.uk", "Ashby", null, null), new BusinessRow("b-1", "ashby-engineering.co.uk", "Ashby Engineering", "ashby-engineering.co.uk", """{"industry":"engineering"}""")],
+            [new CustomerLink("src-crm", "c-1", "h-1", null), new CustomerLink("src-crm", "c-1", "h-1", "b-1")],
+            [new BusinessLink("b-1", AnnEmail, "group call"), new BusinessLink("b-1", AnnEmail, "group call")],
+            new IdentityCheckpoint(through, T0.AddDays(1), [1, 2, 3]));
+    }
+
+    [Fact]
+    public async Task Saving_the_same_identity_step_twice_changes_nothing_and_the_last_row_of_a_key_wins()
+    {
+        var changes = await MergedPairAsync();
+
+        await Store.Identity.SaveAsync(changes, Ct);
+        var once = await Store.Profiles.GetAsync(new ProfileId(2), Ct);
+        await Store.Identity.SaveAsync(changes, Ct);
+        var twice = await Store.Profiles.GetAsync(new ProfileId(2), Ct);
+
+        Assert.NotNull(once);
+        Assert.Equal(JsonSerializer.Serialize(once), JsonSerializer.Serialize(twice));
+        Assert.Equal(new ProfileId(1), once.Id);
+        Assert.Equal([AnnEmail, AnnRecord], once.Identifiers.OrderBy(i => i.Type, StringComparer.Ordinal));
+        Assert.Equal(1, once.Household!.Members);
+        var business = Assert.Single(once.Businesses);
+        Assert.Equal(("b-1", "Ashby Engineering", "company field, e-mail domain, group call"), (business.Id, business.Name, business.Via));
+        Assert.Single(once.Merges);
+        Assert.Single(once.Conflicts);
+        Assert.Equal(new ProfileId(1), await Store.Profiles.FindAsync(AnnEmail, Ct));
+        var loaded = await Store.Profiles.GetBusinessAsync("b-1", Ct);
+        Assert.Equal(("ashby-engineering.co.uk", """{"industry":"engineering"}"""), (loaded!.Domain, loaded.Traits));
+        Assert.Equal((changes.Through, (DateTimeOffset?)changes.At), await Store.Identity.ProgressAsync(Ct));
+        var checkpoint = await Store.Identity.LoadCheckpointAsync(Ct);
+        Assert.Equal<byte>([1, 2, 3], checkpoint!.Graph);
+        Assert.Equal((changes.Through, changes.At), (checkpoint.Sequence, checkpoint.SavedAt));
+    }
+
+    [Fact]
+    public async Task A_retired_or_emptied_profile_is_not_found()
+    {
+        var changes = await MergedPairAsync();
+        await Store.Identity.SaveAsync(changes with
+        {
+            Profiles = [.. changes.Profiles, new ProfileState(new ProfileId(1), T0, 0, null, true), new ProfileState(new ProfileId(3), T0, 2, null, false)],
+        }, Ct);
+
+        Assert.Null(await Store.Profiles.GetAsync(new ProfileId(1), Ct));
+        Assert.Null(await Store.Profiles.GetAsync(new ProfileId(2), Ct));
+        Assert.Null(await Store.Profiles.GetAsync(new ProfileId(3), Ct));
+        Assert.Null(await Store.Profiles.GetAsync(new ProfileId(4), Ct));
+        Assert.Null(await Store.Profiles.FindAsync(AnnEmail, Ct));
+        Assert.Empty(await Store.Profiles.TimelineAsync(new ProfileId(2), null, 10, Ct));
+        Assert.Equal(1, (await Store.Profiles.OverviewAsync(Ct)).Profiles);
     }
 }

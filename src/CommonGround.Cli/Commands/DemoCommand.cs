@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using CommonGround.Cli.Demo;
+using CommonGround.Identity;
+using CommonGround.Profiles;
 using CommonGround.Storage;
 using Microsoft.Extensions.Hosting;
 using Spectre.Console;
@@ -66,6 +68,7 @@ public static class DemoCommand
             try
             {
                 workspace = await EnsureAsync(context, store, options, json, ct);
+                await ResolveAsync(context, store, json, ct);
                 keys = await DemoKeyFile.EnsureAsync(store, workspace, KeyFilePath(storeOptions), options.Time, ct);
                 if (!json) PrintSummary(context.Console, workspace);
             }
@@ -75,7 +78,7 @@ public static class DemoCommand
                 throw;
             }
             // From here the web host owns the store and closes it on shutdown.
-            var app = await ServeCommand.StartAsync(storeOptions, parse.GetValue(urls)!, store, ct);
+            var app = await ServeCommand.StartAsync(storeOptions, parse.GetValue(urls)!, store, ct, DemoSettings);
             if (json)
             {
                 context.WriteJsonLine(new { urls = app.Urls, adminKey = keys.AdminKey, writeKey = keys.WriteKey, created = workspace.Created });
@@ -93,6 +96,43 @@ public static class DemoCommand
 
     static string KeyFilePath(StoreOptions options) => DemoKeyFile.PathIn(options.DataDirectory);
 
+    /// <summary>The demo retailer is British: its customers type national phone numbers.</summary>
+    static readonly Dictionary<string, string?> DemoSettings = new()
+    {
+        [$"{IdentityOptions.Section}:{nameof(IdentityOptions.DefaultPhoneRegion)}"] = "GB",
+        [$"{HouseholdOptions.Section}:{nameof(HouseholdOptions.DefaultCountry)}"] = "GB",
+    };
+
+    /// <summary>
+    /// Resolves the workspace's identities before serving, so the first page shows whole profiles,
+    /// and leaves a checkpoint the server starts from. Later runs only take in what arrived since.
+    /// </summary>
+    static async Task ResolveAsync(CliContext context, IStore store, bool json, CancellationToken ct)
+    {
+        var resolver = new IdentityResolver(store, new IdentityOptions { DefaultPhoneRegion = "GB" },
+            new HouseholdOptions { DefaultCountry = "GB" }, TimeProvider.System);
+        var total = await store.Events.CountAsync(null, ct) + await store.Records.CountCustomersAsync(null, ct);
+        var (through, _) = await store.Identity.ProgressAsync(ct);
+        var console = context.Console;
+        if (json || !console.Profile.Capabilities.Interactive)
+        {
+            if (!json && through == 0) Line(console, $"Resolving identities across {N(total)} events and customer records...");
+            await resolver.CatchUpAsync(null, ct);
+        }
+        else
+        {
+            await console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .StartAsync(async progress =>
+                {
+                    var task = progress.AddTask("Resolving identities", maxValue: Math.Max(1, total));
+                    await resolver.CatchUpAsync(new Reporter<long>(n => task.Value = Math.Min(total, n)), ct);
+                    task.Value = task.MaxValue;
+                });
+        }
+        await resolver.CheckpointAsync(ct);
+    }
+
     static async Task<DemoWorkspaceResult> EnsureAsync(CliContext context, IStore store, DemoOptions options, bool json,
         CancellationToken ct)
     {
@@ -105,7 +145,7 @@ public static class DemoCommand
         {
             Line(console, $"Creating the demo workspace: {what}, their orders and events...");
             var next = 0.25;
-            return await DemoWorkspace.EnsureAsync(store, options, new Reporter(p =>
+            return await DemoWorkspace.EnsureAsync(store, options, new Reporter<DemoProgress>(p =>
             {
                 if ((double)p.Customers / p.CustomersTotal < next && p.Customers < p.CustomersTotal) return;
                 next = (double)p.Customers / p.CustomersTotal + 0.25;
@@ -117,7 +157,7 @@ public static class DemoCommand
             .StartAsync(async progress =>
             {
                 var task = progress.AddTask($"Creating {Markup.Escape(what)}", maxValue: options.Customers);
-                var result = await DemoWorkspace.EnsureAsync(store, options, new Reporter(p =>
+                var result = await DemoWorkspace.EnsureAsync(store, options, new Reporter<DemoProgress>(p =>
                 {
                     task.Value = p.Customers;
                     task.Description = $"{N(p.Customers)} customers, {N(p.Orders)} orders, {N(p.Events)} events";
@@ -180,8 +220,8 @@ public static class DemoCommand
     static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>Reports on the generator's thread, so the bar moves while it works.</summary>
-    sealed class Reporter(Action<DemoProgress> report) : IProgress<DemoProgress>
+    sealed class Reporter<T>(Action<T> report) : IProgress<T>
     {
-        public void Report(DemoProgress value) => report(value);
+        public void Report(T value) => report(value);
     }
 }

@@ -59,7 +59,9 @@ public static class ServeCommand
     /// <paramref name="open"/>, when given, is served instead of opening the store again; the host then owns it.
     /// </summary>
     /// <exception cref="CliInputException">The address cannot be listened on (taken, or not this machine's).</exception>
-    public static async Task<WebApplication> StartAsync(StoreOptions store, string urls, IStore? open, CancellationToken ct)
+    /// <param name="settings">Configuration that wins over files and environment (the demo's phone region).</param>
+    public static async Task<WebApplication> StartAsync(StoreOptions store, string urls, IStore? open, CancellationToken ct,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var app = await CommonGroundApp.CreateAsync(["--urls", urls], builder =>
         {
@@ -73,6 +75,7 @@ public static class ServeCommand
                 [$"{StoreOptions.Section}:{nameof(StoreOptions.DataDirectory)}"] = store.DataDirectory,
                 [$"{StoreOptions.Section}:{nameof(StoreOptions.ConnectionString)}"] = store.ConnectionString,
             });
+            if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         }, open, ct);
         try
         {

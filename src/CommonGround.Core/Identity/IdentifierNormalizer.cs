@@ -11,27 +11,67 @@ public sealed class IdentifierNormalizer
 {
     static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
 
-    readonly Dictionary<string, (string Name, IdentifierNormalization Normalization)> _types;
+    // The configured types in order; a name configured twice (in any case) counts once, at its last position.
+    readonly Dictionary<string, int> _typeIndex;
+    readonly string?[] _typeNames;
+    readonly IdentifierNormalization[] _normalizations;
     readonly HashSet<string> _junk;
+
+    // Bit n of _junkShapes[c] is set when a junk value of length n starts with the ASCII character c (either
+    // case), so most values are cleared without hashing them. Null when a junk value starts outside ASCII or
+    // is too long for the mask: then every value is looked up.
+    readonly ulong[]? _junkShapes;
     readonly string _region;
 
     public IdentifierNormalizer(IdentityOptions options)
     {
-        _types = new Dictionary<string, (string, IdentifierNormalization)>(StringComparer.OrdinalIgnoreCase);
-        foreach (var type in options.EffectiveTypes) _types[type.Name] = (type.Name, type.Normalization);
+        var types = options.EffectiveTypes;
+        _typeIndex = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var t = 0; t < types.Count; t++) _typeIndex[types[t].Name] = t;
+        _typeNames = new string?[types.Count];
+        _normalizations = new IdentifierNormalization[types.Count];
+        for (var t = 0; t < types.Count; t++)
+        {
+            _typeNames[t] = _typeIndex[types[t].Name] == t ? types[t].Name : null;
+            _normalizations[t] = types[t].Normalization;
+        }
         _junk = new HashSet<string>(options.EffectiveJunkValues.Select(v => v.Trim()), StringComparer.OrdinalIgnoreCase);
+        _junkShapes = new ulong[128];
+        foreach (var junk in _junk)
+        {
+            if (junk.Length == 0) continue;
+            if (junk.Length >= 64 || junk[0] >= 128)
+            {
+                _junkShapes = null;
+                break;
+            }
+            _junkShapes[char.ToLowerInvariant(junk[0])] |= 1UL << junk.Length;
+            _junkShapes[char.ToUpperInvariant(junk[0])] |= 1UL << junk.Length;
+        }
         _region = options.DefaultPhoneRegion.ToUpperInvariant();
     }
 
     /// <summary>The normalised identifier, or why the value identifies no one.</summary>
     public IdentifierVerdict Normalize(string type, string? value, out Identifier identifier)
     {
-        identifier = default;
-        if (!_types.TryGetValue(type, out var spec)) return IdentifierVerdict.UnknownType;
-        var trimmed = value?.Trim();
-        if (string.IsNullOrEmpty(trimmed) || _junk.Contains(trimmed)) return IdentifierVerdict.Junk;
+        var verdict = Normalize(type, value, out var typeIndex, out var normalised);
+        identifier = verdict == IdentifierVerdict.Accepted ? new Identifier(_typeNames[typeIndex]!, normalised!) : default;
+        return verdict;
+    }
 
-        string? normalised = spec.Normalization switch
+    /// <summary>
+    /// <see cref="Normalize(string, string?, out Identifier)"/> without building the identifier: the type's
+    /// position in <see cref="IdentityOptions.EffectiveTypes"/> and the normalised value.
+    /// </summary>
+    internal IdentifierVerdict Normalize(string type, string? value, out int typeIndex, out string? normalised)
+    {
+        normalised = null;
+        typeIndex = IndexOf(type);
+        if (typeIndex < 0) return IdentifierVerdict.UnknownType;
+        var trimmed = value?.Trim();
+        if (string.IsNullOrEmpty(trimmed) || IsJunk(trimmed)) return IdentifierVerdict.Junk;
+
+        normalised = _normalizations[typeIndex] switch
         {
             IdentifierNormalization.Exact => trimmed,
             IdentifierNormalization.CaseInsensitive => trimmed.ToLowerInvariant(),
@@ -40,12 +80,32 @@ public sealed class IdentifierNormalizer
             _ => null,
         };
         if (normalised is null) return IdentifierVerdict.Invalid;
-        if (!ReferenceEquals(normalised, trimmed) && _junk.Contains(normalised)) return IdentifierVerdict.Junk;
-        identifier = new Identifier(spec.Name, normalised);
+        if (!ReferenceEquals(normalised, trimmed) && IsJunk(normalised))
+        {
+            normalised = null;
+            return IdentifierVerdict.Junk;
+        }
         return IdentifierVerdict.Accepted;
     }
 
-    /// <summary>Shorthand for <see cref="Normalize"/> that only says whether the value was accepted.</summary>
+    int IndexOf(string type)
+    {
+        // Callers pass the configured names themselves (IdentifierTypes constants) almost always.
+        for (var t = 0; t < _typeNames.Length; t++)
+        {
+            if (ReferenceEquals(type, _typeNames[t])) return t;
+        }
+        return _typeIndex.TryGetValue(type, out var index) ? index : -1;
+    }
+
+    bool IsJunk(string value)
+    {
+        var first = value[0];
+        if (_junkShapes is not null && first < 128 && value.Length < 64 && (_junkShapes[first] & (1UL << value.Length)) == 0) return false;
+        return _junk.Contains(value);
+    }
+
+    /// <summary>Shorthand for <see cref="Normalize(string, string?, out Identifier)"/> that only says whether the value was accepted.</summary>
     public bool TryNormalize(string type, string? value, out Identifier identifier) =>
         Normalize(type, value, out identifier) == IdentifierVerdict.Accepted;
 

@@ -133,12 +133,14 @@ public sealed class IdentityGraph
     public ProfileId? Observe(IdentityEvidence evidence)
     {
         _scratch.Clear();
-        foreach (var raw in evidence.Identifiers)
+        var identifiers = evidence.Identifiers;
+        for (var i = 0; i < identifiers.Count; i++)
         {
-            switch (_normalizer.Normalize(raw.Type, raw.Value, out var identifier))
+            var raw = identifiers[i];
+            switch (_normalizer.Normalize(raw.Type, raw.Value, out var type, out var value))
             {
                 case IdentifierVerdict.Accepted:
-                    var index = Intern(identifier);
+                    var index = Intern(type, value!);
                     if (!_scratch.Contains(index)) _scratch.Add(index);
                     break;
                 case IdentifierVerdict.Junk:
@@ -507,7 +509,12 @@ public sealed class IdentityGraph
     {
         if (!_typeIndex.TryGetValue(identifier.Type, out var type))
             throw new ArgumentException($"Identifier type '{identifier.Type}' is not configured.", nameof(identifier));
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_byValue[type], identifier.Value, out var exists);
+        return Intern(type, identifier.Value);
+    }
+
+    int Intern(int type, string value)
+    {
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_byValue[type], value, out var exists);
         if (exists) return slot;
         if (_idCount == _idType.Length)
         {
@@ -519,7 +526,7 @@ public sealed class IdentityGraph
         }
         slot = _idCount++;
         _idType[slot] = type;
-        _idValue[slot] = identifier.Value;
+        _idValue[slot] = value;
         _idNode[slot] = Unassigned;
         _idNext[slot] = Unassigned;
         return slot;

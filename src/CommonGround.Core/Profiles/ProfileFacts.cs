@@ -148,6 +148,22 @@ public static class ProfileFacts
               : v.ValueKind == JsonValueKind.String && decimal.TryParse(v.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var s) ? s : null
             : null;
 
+    /// <summary>
+    /// A timeline entry from the row a store read: <paramref name="kind"/> is an event type's wire name,
+    /// "order" or "customer"; <paramref name="source"/> is null when the source is no longer known.
+    /// </summary>
+    public static TimelineEntry Entry(DateTimeOffset at, string kind, string? name, string? category, string sourceId,
+        Source? source, string reference, string? details)
+    {
+        var title = kind switch
+        {
+            "order" => "Order " + name,
+            "customer" => "Customer record " + name,
+            _ => Title(EventTypes.TryParse(kind, out var type) ? type : EventType.Track, name, category),
+        };
+        return new TimelineEntry(at, kind, title, sourceId, source?.Name ?? sourceId, source?.Team ?? "", reference, details);
+    }
+
     /// <summary>What a timeline shows as the title of an event.</summary>
     public static string Title(EventType type, string? name, string? category) => type switch
     {

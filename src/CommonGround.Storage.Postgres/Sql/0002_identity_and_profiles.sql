@@ -23,6 +23,9 @@ ALTER TABLE customers ALTER COLUMN seq SET DEFAULT nextval('evidence_seq');
 CREATE INDEX customers_seq ON customers (seq);
 CREATE INDEX customers_household ON customers (household_id) WHERE household_id IS NOT NULL;
 CREATE INDEX customers_business ON customers (business_id) WHERE business_id IS NOT NULL;
+-- A profile finds its customer records and their orders by external id, "source:customer".
+CREATE INDEX customers_external_id ON customers ((source_id || ':' || customer_id));
+CREATE INDEX orders_external_id ON orders ((source_id || ':' || customer_id));
 
 -- Teams a personal catalog field is shared with, besides its owner: a JSON array of team names.
 ALTER TABLE catalog_fields ADD COLUMN shared_with TEXT;
@@ -47,6 +50,7 @@ CREATE TABLE profiles (
     merged_into          BIGINT,
     retired              BOOLEAN NOT NULL
 );
+CREATE INDEX profiles_merged_into ON profiles (merged_into) WHERE merged_into IS NOT NULL;
 
 CREATE TABLE profile_identifiers (
     type         TEXT NOT NULL,
