@@ -117,7 +117,7 @@ sealed class DuckDbProfileStore(DuckDbDatabase db, ISourceStore sourceStore) : I
         }
         var orders = new List<OrderRecord>();
         using (var command = connection.Command(
-            $"WITH {Ids} SELECT o.source_id, o.order_id, o.customer_id, o.ordered_at, o.total, o.currency, o.status FROM orders o " +
+            $"WITH {Ids} SELECT o.source_id, o.order_id, o.customer_id, o.ordered_at, o.total, o.currency, o.status, o.properties FROM orders o " +
             $"WHERE (o.source_id || ':' || o.customer_id) IN (SELECT value FROM ids WHERE type = 'externalId')", ("p", root.Value)))
         using (var r = command.ExecuteReader())
         {
@@ -126,7 +126,7 @@ sealed class DuckDbProfileStore(DuckDbDatabase db, ISourceStore sourceStore) : I
                 orders.Add(new OrderRecord
                 {
                     SourceId = r.GetString(0), OrderId = r.GetString(1), CustomerId = r.GetString(2), OrderedAt = Time(r, 3),
-                    Total = r.GetDecimal(4), Currency = NullableString(r, 5), Status = NullableString(r, 6),
+                    Total = r.GetDecimal(4), Currency = NullableString(r, 5), Status = NullableString(r, 6), Properties = NullableString(r, 7),
                 });
             }
         }

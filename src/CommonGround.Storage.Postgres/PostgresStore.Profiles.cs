@@ -134,7 +134,7 @@ public sealed partial class PostgresStore
 
             var orders = new List<OrderRecord>();
             await using (var command = Command(connection,
-                $"WITH {Ids} SELECT o.source_id, o.order_id, o.customer_id, o.ordered_at, o.total, o.currency, o.status FROM orders o WHERE {ProfileOrders}",
+                $"WITH {Ids} SELECT o.source_id, o.order_id, o.customer_id, o.ordered_at, o.total, o.currency, o.status, o.properties FROM orders o WHERE {ProfileOrders}",
                 Long(root.Value)))
             await using (var r = await command.ExecuteReaderAsync(ct))
             {
@@ -143,7 +143,7 @@ public sealed partial class PostgresStore
                     orders.Add(new OrderRecord
                     {
                         SourceId = r.GetString(0), OrderId = r.GetString(1), CustomerId = r.GetString(2), OrderedAt = Time(r, 3),
-                        Total = r.GetDecimal(4), Currency = NullableString(r, 5), Status = NullableString(r, 6),
+                        Total = r.GetDecimal(4), Currency = NullableString(r, 5), Status = NullableString(r, 6), Properties = NullableString(r, 7),
                     });
                 }
             }

@@ -64,16 +64,17 @@ public sealed class PersonalDataPolicy
     }
 
     /// <summary>
-    /// Whether the caller may see values of an identifier type: not when any personal field that
-    /// carries such values (same field name, in any dataset) is hidden from it, and, for a type that is
-    /// personal by its name (e-mail, phone), only when the catalog names a field of it the team may read.
+    /// Whether the caller may see values of an identifier type. Identifiers do not say which source
+    /// sent them, so the type decides: readable when the team may read some personal field carrying
+    /// such values (same field name: it owns one, or one is shared with it); otherwise only when the
+    /// name is not personal-looking and no field carrying it is hidden from the team.
     /// </summary>
     public bool CanReadIdentifier(string type)
     {
         if (_team is null) return true;
         var leaf = type == IdentifierTypes.DeviceId ? "id" : Normalise(type);
-        if (_hiddenLeaves.Contains(leaf)) return false;
-        return !PersonalData.LooksPersonal(type) || _sharedLeaves.Contains(leaf);
+        if (_sharedLeaves.Contains(leaf)) return true;
+        return !_hiddenLeaves.Contains(leaf) && !PersonalData.LooksPersonal(type);
     }
 
     /// <summary>The profile with every value the caller may not read replaced by <see cref="Redacted"/>.</summary>

@@ -94,6 +94,13 @@ public static class ProfileFacts
         {
             if (first is null || o.OrderedAt < first) first = o.OrderedAt;
             if (last is null || o.OrderedAt > last) last = o.OrderedAt;
+            using var properties = Parse(o.Properties);
+            // An order says where it was placed ("store", "online"); an order with no say is not counted.
+            if (Text(properties?.RootElement, "channel") is { } placed && Channels.Of(EventType.Track, "Order", placed) is { } channel)
+            {
+                var c = channels.GetValueOrDefault(channel);
+                channels[channel] = (c.Count + 1, c.Last > o.OrderedAt ? c.Last : o.OrderedAt);
+            }
         }
         return new ProfileTraits(
             first, last, events.Count, orderCount, revenue, currencies.Count == 1 ? currencies.First().ToUpperInvariant() : null,
