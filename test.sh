@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # Runs every test of CommonGround on a fresh machine (Debian with the .NET SDK and node/npm):
-# installs what is missing, starts a throw-away PostgreSQL on a loopback port, runs `dotnet test`
-# over the whole solution, stops what it started, and ends with the line "N passed, N failed, N skipped".
+# installs what is missing (npm clients, PostgreSQL, chromium), starts a throw-away PostgreSQL on a
+# loopback port, runs `dotnet test` over the whole solution, stops what it started, and ends with
+# the line "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 say() { printf '\n== %s\n' "$*"; }
+# Installs Debian packages non-interactively, as root or through sudo.
+apt_install() {
+    local run=()
+    [[ $(id -u) -eq 0 ]] || run=(sudo)
+    "${run[@]}" apt-get update -qq
+    "${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
 
 # 1. The real third-party clients the compatibility tests drive (from npm).
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     say "installing Node.js and npm from Debian's packages"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+    apt_install nodejs npm
 fi
 say "installing the npm clients used by the compatibility tests"
 # npm ci rejects this lock file over optional per-platform packages of a dependency; npm install
@@ -28,7 +36,13 @@ say "starting PostgreSQL on 127.0.0.1:$port"
 COMMONGROUND_TEST_POSTGRES=$(scripts/postgres.sh start "$pgdir" "$port")
 export COMMONGROUND_TEST_POSTGRES
 
-# 3. Every test project of the solution.
+# 3. Debian's chromium for the browser tests: Playwright drives it headless, no browser is downloaded.
+if ! command -v chromium >/dev/null 2>&1; then
+    say "installing chromium from Debian's packages"
+    apt_install chromium fonts-dejavu-core
+fi
+
+# 4. Every test project of the solution.
 say "building and running the tests"
 log=$(mktemp -t commonground-test.XXXXXX)
 set +e
@@ -36,7 +50,7 @@ dotnet test CommonGround.slnx --logger "console;verbosity=normal" 2>&1 | tee "$l
 status=${PIPESTATUS[0]}
 set -e
 
-# 4. The totals, summed over the test assemblies, as one plain line.
+# 5. The totals, summed over the test assemblies, as one plain line.
 awk '/^Total tests:/ { block = 1; next }
      block && /^[[:space:]]+(Passed|Failed|Skipped): [0-9]+[[:space:]]*$/ { sub(":", "", $1); total[$1] += $2; next }
      { block = 0 }

@@ -42,7 +42,8 @@ public static class DemoCommand
             "  social             social-ads    Social Ad Clicked, landing on the shop\n" +
             "  web                web-shop      pages, Product Viewed, Added to Cart, Order Completed, logins (identify)\n" +
             "  telemarketing      call-center   Call Completed with its outcome, do-not-call requests\n" +
-            "Then it serves the workspace like `serve` and prints the URL, an admin API key and the web shop's write key.\n" +
+            "Then it serves the workspace like `serve` and prints the URL of the web UI, an admin API key (to sign in\n" +
+            "there, or for the API) and the web shop's write key.\n" +
             "Later runs find the workspace and just serve it, printing the same keys. An interrupted first run is\n" +
             "completed by the next one.\n\n" +
             "This is a local demo: its keys are kept in plain text in DIR/demo-workspace.json (owner-readable only) so\n" +
@@ -193,6 +194,7 @@ public static class DemoCommand
         console.MarkupLine($"[green]The CommonGround demo is running[/] on [bold]{Markup.Escape(string.Join(", ", urls))}[/]");
         console.WriteLine();
         // Unstyled and unwrapped, so that keys and commands can be copied whole from any terminal or log.
+        Line(console, $"  Web UI         {url}/   (sign in with the admin API key)");
         Line(console, $"  Admin API key  {keys.AdminKey}   (Authorization: Bearer ..., for /api/*)");
         Line(console, $"  Write key      {keys.WriteKey}   (source {DemoWorkspace.WebSourceName}, for /v1/*)");
         Line(console, "");

@@ -23,7 +23,8 @@ public static class ServeCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("serve",
-            "Runs the API: Segment-compatible tracking on /v1/*, the admin API on /api/*, OpenAPI at /openapi/v1.json.\n\n" +
+            "Runs the web UI (every other path; sign in with an API key), Segment-compatible tracking on /v1/*, the admin\n" +
+            "API on /api/* and OpenAPI at /openapi/v1.json.\n\n" +
             "Examples:\n" +
             "  commonground serve                                   embedded store in ./commonground-data\n" +
             "  commonground serve --data /var/lib/cg --urls http://0.0.0.0:5080\n" +

@@ -4,6 +4,7 @@ using CommonGround.Events;
 using CommonGround.Identity;
 using CommonGround.Profiles;
 using CommonGround.Storage;
+using CommonGround.Web.Components;
 using CommonGround.Web.Endpoints;
 using CommonGround.Web.Security;
 using Microsoft.Extensions.Options;
@@ -12,8 +13,8 @@ namespace CommonGround.Web.Hosting;
 
 /// <summary>
 /// Composes the one web host: the Segment-compatible tracking API (<c>/v1/*</c>), the admin API
-/// (<c>/api/*</c>, bearer keys), health and the OpenAPI document. The CLI's <c>serve</c> and the
-/// tests start it the same way.
+/// (<c>/api/*</c>, bearer keys), the web UI (every other page, a session cookie after signing in with
+/// an API key), health and the OpenAPI document. The CLI's <c>serve</c> and the tests start it the same way.
 /// </summary>
 public static class CommonGroundApp
 {
@@ -63,15 +64,25 @@ public static class CommonGroundApp
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         services.AddApiKeyAuthentication();
+        services.AddUiAuthentication();
+        services.AddRazorComponents();
         services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeySecurityDocument>());
         services.AddCors(o => o.AddPolicy(TrackingEndpoints.CorsPolicy, p => p.AllowAnyOrigin().AllowAnyHeader().WithMethods("POST")));
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // A browser gets a page for an error without one (an unknown address); the APIs keep their problem bodies.
+        app.UseWhen(http => HttpMethods.IsGet(http.Request.Method) && UiHeaders.IsUiPath(http.Request.Path),
+            ui => ui.UseStatusCodePagesWithReExecute(StatusPath, "?code={0}", createScopeForStatusCodePages: true));
+        app.Use(UiHeaders.AddAsync);
+        app.UseStaticFiles(UiAssets.StaticFiles);
+        // Explicit, after the status pages: a re-executed request must be routed again.
+        app.UseRouting();
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
 
         app.MapGet("/healthz", (IStore s) => TypedResults.Ok(new HealthResponse("ok", s.Provider)))
             .WithTags("Health").WithName("Health").AllowAnonymous();
@@ -82,8 +93,12 @@ public static class CommonGroundApp
         app.MapEventEndpoints();
         app.MapCatalogEndpoints();
         app.MapProfileEndpoints();
+        app.MapUiSessionEndpoints();
+        app.MapRazorComponents<App>();
         return app;
     }
+
+    const string StatusPath = "/status";
 
     static T Bind<T>(IConfiguration configuration, string section) where T : class, new()
     {

@@ -23,6 +23,18 @@ public static class ApiKeyAuthentication
         return services;
     }
 
+    /// <summary>The claims of a key: its role, id and team (never its secret). Shared by the bearer and the UI cookie.</summary>
+    public static ClaimsPrincipal Principal(ApiKey key, string scheme)
+    {
+        var claims = new List<Claim>
+        {
+            new(RoleClaim, key.Role == ApiKeyRole.Admin ? "admin" : "team"),
+            new(KeyIdClaim, key.Id),
+        };
+        if (key.Team is { } team) claims.Add(new Claim(TeamClaim, team));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
+    }
+
     /// <summary>Who is calling, from the claims the handler set.</summary>
     public static Caller Caller(this ClaimsPrincipal user) => new(
         user.FindFirstValue(RoleClaim) == "admin",
@@ -51,14 +63,8 @@ sealed class ApiKeyAuthenticationHandler(
         var secret = header["Bearer ".Length..].Trim();
         if (await keys.FindAsync(secret, Context.RequestAborted) is not { } key)
             return AuthenticateResult.Fail("The API key is unknown or revoked.");
-        var claims = new List<Claim>
-        {
-            new(ApiKeyAuthentication.RoleClaim, key.Role == ApiKeyRole.Admin ? "admin" : "team"),
-            new(ApiKeyAuthentication.KeyIdClaim, key.Id),
-        };
-        if (key.Team is { } team) claims.Add(new Claim(ApiKeyAuthentication.TeamClaim, team));
-        var identity = new ClaimsIdentity(claims, ApiKeyAuthentication.Scheme);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ApiKeyAuthentication.Scheme));
+        return AuthenticateResult.Success(new AuthenticationTicket(
+            ApiKeyAuthentication.Principal(key, ApiKeyAuthentication.Scheme), ApiKeyAuthentication.Scheme));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

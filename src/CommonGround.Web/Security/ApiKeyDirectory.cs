@@ -13,6 +13,9 @@ public sealed class ApiKeyDirectory(IStore store, TimeProvider time)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(10);
     readonly ConcurrentDictionary<string, (ApiKey? Key, DateTimeOffset Until)> _cache = new();
+    volatile ActiveKeys? _active;
+
+    sealed record ActiveKeys(HashSet<string> Ids, DateTimeOffset Until);
 
     public async Task<ApiKey?> FindAsync(string secret, CancellationToken ct)
     {
@@ -26,5 +29,25 @@ public sealed class ApiKeyDirectory(IStore store, TimeProvider time)
         return key;
     }
 
-    public void Forget() => _cache.Clear();
+    /// <summary>
+    /// Whether the key with this id exists and is not revoked: a UI session holds the key's id, not its
+    /// secret, and ends when the key is revoked (through this server at once, through another within <see cref="Ttl"/>).
+    /// </summary>
+    public async Task<bool> IsActiveAsync(string keyId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (_active is not { } active || active.Until <= now)
+        {
+            var keys = await store.ApiKeys.ListAsync(ct);
+            active = new ActiveKeys([.. keys.Where(k => k.IsActive).Select(k => k.Id)], now + Ttl);
+            _active = active;
+        }
+        return active.Ids.Contains(keyId);
+    }
+
+    public void Forget()
+    {
+        _cache.Clear();
+        _active = null;
+    }
 }

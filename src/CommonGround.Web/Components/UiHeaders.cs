@@ -1,0 +1,27 @@
+namespace CommonGround.Web.Components;
+
+/// <summary>
+/// Response headers that keep the UI's pages to themselves: no scripts or styles from elsewhere (the
+/// UI needs none, not even inline), no framing, no referrer leaving the site.
+/// </summary>
+public static class UiHeaders
+{
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+    /// <summary>False for the APIs and the machine endpoints, whose answers are JSON.</summary>
+    public static bool IsUiPath(PathString path) =>
+        !(path.StartsWithSegments("/api") || path.StartsWithSegments("/v1") || path.StartsWithSegments("/openapi")
+          || path.StartsWithSegments("/healthz"));
+
+    public static Task AddAsync(HttpContext http, Func<Task> next)
+    {
+        var headers = http.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "same-origin";
+        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.XFrameOptions = "DENY";
+        return next();
+    }
+}
