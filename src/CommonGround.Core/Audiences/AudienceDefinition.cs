@@ -94,13 +94,13 @@ public sealed record TraitInWindow(TraitRef Trait, TimeWindow Window) : Conditio
 public sealed record EventAggregate(
     AggregateFunction Function,
     string Event,
-    string? Property,
-    TimeWindow? Window,
     ComparisonOperator Operator,
-    decimal Threshold) : Condition;
+    decimal Threshold,
+    string? Property = null,
+    TimeWindow? Window = null) : Condition;
 
 /// <summary>The person did the event at least once in the window (all time when null). Negate it for "no ...".</summary>
-public sealed record EventExists(string Event, TimeWindow? Window) : Condition;
+public sealed record EventExists(string Event, TimeWindow? Window = null) : Condition;
 
 /// <summary>The person's first (or last) time doing the event falls in the window: first "Order Completed" in the last 30 days.</summary>
 public sealed record EventOccurrence(Occurrence Which, string Event, TimeWindow Window) : Condition;

@@ -10,11 +10,16 @@ namespace CommonGround.Audiences;
 /// </summary>
 public static class AudienceJson
 {
-    /// <summary>camelCase members, enums as camelCase strings, discriminators accepted anywhere in an object.</summary>
+    /// <summary>
+    /// camelCase members, enums as camelCase strings, discriminators accepted anywhere in an object;
+    /// a missing or null member that the rule needs is refused rather than left null.
+    /// </summary>
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
         AllowOutOfOrderMetadataProperties = true,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 

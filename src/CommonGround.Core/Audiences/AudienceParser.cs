@@ -192,7 +192,7 @@ sealed class AudienceParser
         var window = OptionalWindow();
         var op = Operator($"Expected a comparison after \"{name}\", e.g. >= 2");
         var threshold = Number(op);
-        var aggregate = new EventAggregate(function, name, property, window, op.Operator, threshold);
+        var aggregate = new EventAggregate(function, name, op.Operator, threshold, property, window);
         Part(aggregate, "event", nameToken);
         return property is null ? aggregate : Part(aggregate, "property", propertyToken);
     }

@@ -31,6 +31,17 @@ public class AudienceExplainerTests
     }
 
     [Fact]
+    public void Describes_the_example_of_the_language_guide()
+    {
+        Assert.Equal(
+            "People whose loyalty tier is gold or silver, who did \"Order Completed\" at least 2 times in the last 180 days but not in the last 30 days, "
+            + "whose total revenue in \"Order Completed\" since 1 January 2026 is more than 100, who consented to email for marketing, "
+            + "who have an e-mail address, who are not in the audience \"lapsed-vips\", whose household has at least 2 members, "
+            + "either whose city is London or whose city contains \"Manchester\", and whose last seen is known.",
+            Explain(AudienceRoundTripTests.Texts[^1]));
+    }
+
+    [Fact]
     public void Describes_negations_and_times()
     {
         Assert.Equal("People who never did \"Order Completed\".", Explain("no \"Order Completed\""));

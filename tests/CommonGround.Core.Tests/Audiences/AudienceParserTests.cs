@@ -63,10 +63,10 @@ public class AudienceParserTests
     public void Reads_event_aggregates()
     {
         Assert.Equal(
-            new EventAggregate(AggregateFunction.Count, "Order Completed", null, new InTheLast(new Duration(180, DurationUnit.Days)), ComparisonOperator.GreaterThanOrEqual, 2),
+            new EventAggregate(AggregateFunction.Count, "Order Completed", ComparisonOperator.GreaterThanOrEqual, 2, Window: new InTheLast(new Duration(180, DurationUnit.Days))),
             Rule("count of \"Order Completed\" in the last 180 days >= 2"));
         Assert.Equal(
-            new EventAggregate(AggregateFunction.Sum, "Order Completed", "revenue", new Since(new DateValue(new DateOnly(2026, 1, 1))), ComparisonOperator.GreaterThan, 100),
+            new EventAggregate(AggregateFunction.Sum, "Order Completed", ComparisonOperator.GreaterThan, 100, "revenue", new Since(new DateValue(new DateOnly(2026, 1, 1)))),
             Rule("sum of revenue in \"Order Completed\" since 2026-01-01 > 100"));
         Assert.Equal(AggregateFunction.Average, Assert.IsType<EventAggregate>(Rule("avg of revenue in \"Order Completed\" > 10")).Function);
         Assert.Equal(AggregateFunction.Minimum, Assert.IsType<EventAggregate>(Rule("min of revenue in \"Order Completed\" > 10")).Function);
@@ -76,7 +76,7 @@ public class AudienceParserTests
     [Fact]
     public void Reads_event_existence_and_occurrence()
     {
-        Assert.Equal(new EventExists("Product Viewed", null), Rule("did \"Product Viewed\""));
+        Assert.Equal(new EventExists("Product Viewed"), Rule("did \"Product Viewed\""));
         Assert.Equal(
             new NotCondition(new EventExists("Order Completed", new InTheLast(new Duration(30, DurationUnit.Days)))),
             Rule("no \"Order Completed\" in the last 30 days"));

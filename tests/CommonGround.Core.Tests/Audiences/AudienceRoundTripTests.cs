@@ -89,7 +89,7 @@ public class AudienceRoundTripTests
     {
         var json = AudienceJson.Serialize(AudienceText.Parse("count of \"Order Completed\" in the last 30 days >= 2 and city = \"London\""));
         Assert.Equal(
-            """{"rule":{"kind":"and","left":{"kind":"aggregate","function":"count","event":"Order Completed","window":{"kind":"inTheLast","duration":{"amount":30,"unit":"days"}},"operator":"greaterThanOrEqual","threshold":2},"right":{"kind":"compare","trait":{"level":"person","name":"city"},"operator":"equal","value":{"type":"text","value":"London"}}}}""",
+            """{"rule":{"kind":"and","left":{"kind":"aggregate","function":"count","event":"Order Completed","operator":"greaterThanOrEqual","threshold":2,"window":{"kind":"inTheLast","duration":{"amount":30,"unit":"days"}}},"right":{"kind":"compare","trait":{"level":"person","name":"city"},"operator":"equal","value":{"type":"text","value":"London"}}}}""",
             json);
     }
 
@@ -99,6 +99,16 @@ public class AudienceRoundTripTests
         var definition = AudienceJson.Deserialize("""{"rule":{"type":"email","kind":"hasIdentifier"}}""");
         Assert.Equal(new HasIdentifier("email"), definition.Rule);
     }
+
+    [Theory]
+    [InlineData("""{"rule":{"kind":"in","trait":{"level":"person","name":"city"}}}""")]
+    [InlineData("""{"rule":{"kind":"in","trait":{"level":"person","name":"city"},"values":null}}""")]
+    [InlineData("""{"rule":{"kind":"hasIdentifier","type":null}}""")]
+    [InlineData("""{"rule":{"kind":"teleport"}}""")]
+    [InlineData("""{"rule":null}""")]
+    [InlineData("""{}""")]
+    public void Json_missing_a_required_member_is_refused(string json) =>
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => AudienceJson.Deserialize(json));
 
     [Fact]
     public void Relative_windows_resolve_only_against_a_supplied_now()
