@@ -11,7 +11,7 @@ sealed class AudienceParser
     const string ConditionExample = "e.g. city = \"London\"";
 
     static readonly string[] ConditionKeywords = ["not", "count", "sum", "avg", "min", "max", "did", "no", "first", "last", "consent", "has", "in", "household", "business"];
-    static readonly string[] TraitKeywords = ["in", "not", "contains", "is", "since", "before", "between"];
+    internal static readonly string[] TraitKeywords = ["in", "not", "contains", "is", "since", "before", "between"];
     static readonly string[] Units = ["days", "weeks", "months", "years", "hours", "day", "week", "month", "year", "hour"];
 
     readonly List<Token> _tokens;

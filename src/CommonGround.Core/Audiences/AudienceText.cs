@@ -141,15 +141,19 @@ public static class AudienceText
 
     static string Number(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>True when <paramref name="name"/> can be written unquoted: letters, digits and underscores, dot-separated.</summary>
+    /// <summary>True when <paramref name="name"/> can be written unquoted: letters, digits and underscores, dot-separated, and not "not".</summary>
     internal static bool IsWord(string name) =>
-        name.Length > 0 && name.Split('.').All(part => part.Length > 0 && (char.IsAsciiLetter(part[0]) || part[0] == '_') && part.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_'));
+        name.Length > 0 && !name.Equals("not", StringComparison.OrdinalIgnoreCase) && name.Split('.').All(part => part.Length > 0 && (char.IsAsciiLetter(part[0]) || part[0] == '_') && part.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_'));
 
     static string Word(string name) => IsWord(name)
         ? name
         : throw new ArgumentException($"'{name}' cannot be written in the audience language: use letters, digits and underscores.", nameof(name));
 
-    static string WordOrQuote(string name) => IsWord(name) ? name : Quote(name);
+    /// <summary>Channels, purposes and identifier types; quoted when they could be read as a keyword.</summary>
+    static string WordOrQuote(string name) =>
+        IsWord(name) && !AudienceParser.TraitKeywords.Contains(name, StringComparer.OrdinalIgnoreCase) && !name.Equals("for", StringComparison.OrdinalIgnoreCase)
+            ? name
+            : Quote(name);
 
     internal static string Quote(string text)
     {

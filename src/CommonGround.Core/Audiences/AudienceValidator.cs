@@ -25,6 +25,21 @@ public static class AudienceValidator
     public static IReadOnlyList<string> IdentifierTypeNames { get; } =
         [IdentifierTypes.Email, IdentifierTypes.Phone, IdentifierTypes.UserId, IdentifierTypes.AnonymousId, IdentifierTypes.DeviceId, IdentifierTypes.LoyaltyId, IdentifierTypes.ExternalId];
 
+    /// <summary>Traits whose type is known without the catalog: dates and numbers, by level.</summary>
+    static readonly Dictionary<(TraitLevel, string), bool> IsDateTrait = new()
+    {
+        [(TraitLevel.Person, "first_seen")] = true,
+        [(TraitLevel.Person, "last_seen")] = true,
+        [(TraitLevel.Household, "last_seen")] = true,
+        [(TraitLevel.Person, "event_count")] = false,
+        [(TraitLevel.Person, "order_count")] = false,
+        [(TraitLevel.Person, "revenue")] = false,
+        [(TraitLevel.Household, "order_count")] = false,
+        [(TraitLevel.Household, "revenue")] = false,
+        [(TraitLevel.Household, "members")] = false,
+        [(TraitLevel.Business, "members")] = false,
+    };
+
     /// <summary>Datasets of the catalog that are not track events.</summary>
     static readonly HashSet<string> NotEvents = new(["identify", "group", "alias", "page", "screen", "customers"], StringComparer.Ordinal);
 
@@ -115,6 +130,21 @@ public static class AudienceValidator
                 Error(node, "", $"A duration must be at least 1 {d.Unit.ToString().ToLowerInvariant()}");
         }
 
+        // A known date trait takes dates or times ago; a known number trait takes numbers.
+        void Typed(Condition node, TraitRef trait, IReadOnlyList<AudienceValue> values)
+        {
+            if (!IsDateTrait.TryGetValue((trait.Level, trait.Name), out var isDate)) return;
+            foreach (var value in values)
+            {
+                if (isDate && value is not TimeValue)
+                    Error(node, "", $"'{trait}' is a date: compare it with a date (2026-01-01) or a time ago (90 days ago)");
+                else if (!isDate && value is not NumberValue)
+                    Error(node, "", $"'{trait}' is a number: compare it with a number, e.g. {trait} >= 2");
+                else continue;
+                return;
+            }
+        }
+
         switch (c)
         {
             case AndCondition a:
@@ -131,19 +161,25 @@ public static class AudienceValidator
             case TraitComparison t:
                 Trait(t.Trait);
                 if (t.Value is AgoValue ago && ago.Duration.Amount < 1) Error(t, "", "A duration must be at least 1");
+                Typed(t, t.Trait, [t.Value]);
                 break;
             case TraitIn i:
                 Trait(i.Trait);
                 if (i.Values.Count == 0) Error(i, "", $"The list of values for '{i.Trait}' is empty: give at least one value");
+                Typed(i, i.Trait, i.Values);
                 break;
             case TraitContains t:
                 Trait(t.Trait);
+                if (IsDateTrait.ContainsKey((t.Trait.Level, t.Trait.Name)))
+                    Error(t, "", $"'{t.Trait}' is not text, so it cannot contain text; compare it with = < > instead");
                 break;
             case TraitIsSet s:
                 Trait(s.Trait);
                 break;
             case TraitInWindow w:
                 Trait(w.Trait);
+                if (IsDateTrait.TryGetValue((w.Trait.Level, w.Trait.Name), out var isDate) && !isDate)
+                    Error(w, "", $"'{w.Trait}' is a number, not a date, so it cannot be in a time window");
                 Window(w, w.Window);
                 break;
             case EventAggregate a:

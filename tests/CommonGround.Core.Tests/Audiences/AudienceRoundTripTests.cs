@@ -111,6 +111,14 @@ public class AudienceRoundTripTests
         Assert.ThrowsAny<System.Text.Json.JsonException>(() => AudienceJson.Deserialize(json));
 
     [Fact]
+    public void Names_from_json_that_read_as_keywords_are_quoted()
+    {
+        var definition = new AudienceDefinition(new AndCondition(new HasIdentifier("is"), new ConsentGiven("for", "in")));
+        Assert.Equal("has \"is\"\nand consent \"for\" for \"in\"", AudienceText.Format(definition));
+        Assert.Equal(definition, AudienceText.Parse(AudienceText.Format(definition)));
+    }
+
+    [Fact]
     public void Relative_windows_resolve_only_against_a_supplied_now()
     {
         var now = new DateTimeOffset(2026, 3, 31, 12, 0, 0, TimeSpan.Zero);

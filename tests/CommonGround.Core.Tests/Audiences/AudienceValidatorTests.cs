@@ -90,6 +90,20 @@ public class AudienceValidatorTests
     }
 
     [Fact]
+    public void Checks_values_against_the_type_of_computed_traits()
+    {
+        Assert.Equal(
+            [
+                "'last_seen' is a date: compare it with a date (2026-01-01) or a time ago (90 days ago)",
+                "'order_count' is a number: compare it with a number, e.g. order_count >= 2",
+                "'household.order_count' is a number, not a date, so it cannot be in a time window",
+                "'first_seen' is not text, so it cannot contain text; compare it with = < > instead",
+            ],
+            Validate("last_seen > 3 or order_count in (1, \"2\") or household.order_count in the last 3 days or first_seen contains \"2026\"").Select(e => e.Message));
+        Assert.Empty(Validate("last_seen > 2026-01-01 and first_seen < 3 months ago and order_count in (1, 2) and household.last_seen in the last 7 days"));
+    }
+
+    [Fact]
     public void A_rule_from_json_has_no_positions_but_still_gets_suggestions()
     {
         var definition = AudienceJson.Deserialize(AudienceJson.Serialize(AudienceText.Parse("loyalty_teir = \"gold\"")));
