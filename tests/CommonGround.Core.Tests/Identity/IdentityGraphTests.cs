@@ -294,6 +294,35 @@ public class IdentityGraphTests
         Assert.Equal(batch.Conflicts, incremental.Conflicts);
     }
 
+    [Fact]
+    public void A_snapshot_of_a_graph_with_merges_unmerges_and_conflicts_restores_the_same_state()
+    {
+        var options = new IdentityOptions { MaxMergesPerProfile = 5 };
+        var graph = NewGraph(options);
+        foreach (var o in RandomObservations(new Random(7), count: 400, universe: 300, userIds: true)) graph.Observe(o);
+        var undo = graph.Merges.First(m => m.Status == MergeStatus.Active);
+        graph.Unmerge(undo.Id);
+
+        var restored = IdentityGraph.FromState(IdentitySnapshot.Read(IdentitySnapshot.Write(graph.ToState())), options, _time);
+
+        Assert.Equal(Partition(graph), Partition(restored));
+        Assert.Equal(graph.Merges, restored.Merges);
+        Assert.Equal(graph.Conflicts, restored.Conflicts);
+        Assert.Equal(graph.ToState().Blocks, restored.ToState().Blocks);
+        Assert.Equal(graph.ToState().Profiles, restored.ToState().Profiles);
+    }
+
+    [Fact]
+    public void A_damaged_or_foreign_snapshot_is_refused_with_a_clear_error()
+    {
+        var graph = NewGraph();
+        graph.Observe(Seen(Email("ann@example.com"), User("u-1")));
+        var bytes = IdentitySnapshot.Write(graph.ToState());
+
+        Assert.Contains("not an identity graph snapshot", Assert.Throws<InvalidDataException>(() => IdentitySnapshot.Read([1, 2, 3])).Message);
+        Assert.Throws<InvalidDataException>(() => IdentitySnapshot.Read(bytes[..(bytes.Length / 2)]));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
