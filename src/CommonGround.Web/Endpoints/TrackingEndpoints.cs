@@ -64,7 +64,7 @@ public static class TrackingEndpoints
             var catalog = new CatalogCollector(source.Team, receivedAt);
             try
             {
-                events = reader.Read(bytes.Span, type, source.Id, receivedAt, catalog);
+                events = reader.Read(bytes, type, source.Id, receivedAt, catalog);
             }
             catch (InvalidPayloadException ex)
             {
