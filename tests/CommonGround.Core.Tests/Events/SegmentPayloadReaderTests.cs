@@ -215,4 +215,21 @@ public class SegmentPayloadReaderTests
         Assert.True(byField[("Order Completed", "userId")].LooksPersonal);
         Assert.All(catalog.Observations, o => Assert.Equal("web", o.Team));
     }
+
+    [Fact]
+    public void The_catalog_names_fields_by_their_unescaped_and_full_paths()
+    {
+        var catalog = new CatalogCollector("web", ReceivedAt);
+        var longName = new string('x', 300);
+        _reader.Read(Encoding.UTF8.GetBytes($$$"""
+            {"batch":[
+              {"type":"track","event":"Viewed","userId":"u","properties":{"caf\u00e9":1,"{{{longName}}}":{"size":"L"},"prix €":2}},
+              {"type":"track","event":"Viewed","userId":"v","properties":{"café":3}}
+            ]}
+            """), null, "src", ReceivedAt, catalog);
+        var fields = catalog.Observations.ToDictionary(o => o.Key.Field, o => o.Count);
+        Assert.Equal(2, fields["properties.café"]);
+        Assert.Equal(1, fields[$"properties.{longName}.size"]);
+        Assert.Equal(1, fields["properties.prix €"]);
+    }
 }
