@@ -184,9 +184,9 @@ public sealed class SegmentPayloadReader(IngestionOptions limits)
                         items.Add((item, start, raw.Length));
                     }
                 }
-                else if (IsSharedField(member.Name))
+                else if (SharedFields.Names.FirstOrDefault(member.NameEquals) is { } name)
                 {
-                    writer.WritePropertyName(member.Name);
+                    writer.WritePropertyName(name);
                     member.Value.WriteTo(writer);
                 }
             }
@@ -232,7 +232,7 @@ public sealed class SegmentPayloadReader(IngestionOptions limits)
                         }
                     }
                 }
-                else if (reader.GetString() is { } name && IsSharedField(name))
+                else if (SharedFieldNamed(ref reader) is { } name)
                 {
                     writer.WritePropertyName(name);
                     reader.Read();
@@ -250,7 +250,14 @@ public sealed class SegmentPayloadReader(IngestionOptions limits)
         return EnvelopeDocument(sawBatch, envelope, documents);
     }
 
-    static bool IsSharedField(string name) => name is "context" or "integrations" or "sentAt";
+    static string? SharedFieldNamed(ref Utf8JsonReader reader)
+    {
+        foreach (var name in SharedFields.Names)
+        {
+            if (reader.ValueTextEquals(name)) return name;
+        }
+        return null;
+    }
 
     static InvalidPayloadException BatchIsNotAnArray(string found) =>
         Invalid("The batch is missing.", new PayloadError(null, "batch", $"\"batch\" must be an array, found {found}."));
@@ -533,6 +540,9 @@ public sealed class SegmentPayloadReader(IngestionOptions limits)
     sealed record SharedFields(string? Context, string? Integrations, DateTimeOffset? SentAt)
     {
         public static readonly SharedFields None = new(null, null, null);
+
+        /// <summary>The envelope's members that are kept (compared with the names as sent, escapes undone).</summary>
+        public static readonly string[] Names = ["context", "integrations", "sentAt"];
 
         public static SharedFields From(JsonElement root, List<PayloadError> errors) => new(
             Json(root, "context", null, errors),

@@ -142,6 +142,15 @@ public class SegmentPayloadReaderTests
     }
 
     [Fact]
+    public void Invalid_utf8_in_an_ignored_envelope_member_name_is_no_error()
+    {
+        var prefix = Encoding.UTF8.GetBytes("""{"batch":[{"type":"track","userId":"u","event":"e"}],"x""");
+        var suffix = Encoding.UTF8.GetBytes(""" ":1}""");
+        byte[] body = [.. prefix, 0xC3, 0x28, .. suffix];
+        Assert.Single(_reader.Read(body, null, "src", ReceivedAt));
+    }
+
+    [Fact]
     public void Invalid_utf8_is_named_by_index_and_field()
     {
         var prefix = Encoding.UTF8.GetBytes("""{"batch":[{"type":"track","userId":"u","event":"e"},{"type":"track","userId":"u","event":"e","properties":{"name":" """);
