@@ -16,16 +16,21 @@ namespace CommonGround.Benchmarks;
 /// </summary>
 static class IngestLoad
 {
+    /// <param name="Cli">The commonground.dll to serve with; null for this repository's Release build. Another build
+    /// (a copy of an older output folder) lets two versions be compared back to back.</param>
     public sealed record Settings(string Provider, string? ConnectionString, int Batch, int Seconds, int Warmup, int Concurrency,
-        int Runs, string OutDirectory);
+        int Runs, string OutDirectory, string? Cli = null);
 
+    /// <param name="ServerCpuSeconds">The server's CPU over the whole run, warm-up (and JIT) included.</param>
+    /// <param name="WindowCpuMicrosPerEvent">The server's CPU during the timed window per event acknowledged in it: the
+    /// figure that moves least when other work shares the machine.</param>
     public sealed record RunResult(int Run, long TimedEvents, double EventsPerSecond, double P50Ms, double P99Ms, double MaxMs,
-        long PeakRssBytes, double ServerCpuSeconds, double LoadCpuSeconds, long Acknowledged, long Stored, long Errors);
+        long PeakRssBytes, double ServerCpuSeconds, double WindowCpuMicrosPerEvent, double LoadCpuSeconds, double LoadAverage,
+        long Acknowledged, long Stored, long Errors);
 
     public static async Task<int> RunAsync(Settings s)
     {
-        var root = Repository.Root();
-        var cli = ServerProcess.CliPath(root);
+        var cli = s.Cli ?? ServerProcess.CliPath(Repository.Root());
         var bodyCount = Math.Max(8, 20_000 / s.Batch);
         Console.WriteLine($"Generating {bodyCount} bodies of {s.Batch} events...");
         var corpus = EventCorpus.Create(s.Batch, bodyCount, "bench");
@@ -39,7 +44,8 @@ static class IngestLoad
             results.Add(result);
             Console.WriteLine(
                 $"run {run}: {result.EventsPerSecond,10:N0} events/s  p50 {result.P50Ms,7:F1} ms  p99 {result.P99Ms,7:F1} ms  " +
-                $"peak RSS {result.PeakRssBytes / 1048576.0,6:F0} MiB  server CPU {result.ServerCpuSeconds:F1} s  load CPU {result.LoadCpuSeconds:F1} s  " +
+                $"peak RSS {result.PeakRssBytes / 1048576.0,6:F0} MiB  server CPU {result.ServerCpuSeconds:F1} s " +
+                $"({result.WindowCpuMicrosPerEvent:F1} µs/event in the window)  load CPU {result.LoadCpuSeconds:F1} s  load avg {result.LoadAverage:F1}  " +
                 $"acked {result.Acknowledged:N0} stored {result.Stored:N0} errors {result.Errors}");
         }
 
@@ -58,15 +64,16 @@ static class IngestLoad
             medianP50Ms = Median(results.Select(r => r.P50Ms)),
             medianP99Ms = Median(results.Select(r => r.P99Ms)),
             medianPeakRssMiB = Math.Round(Median(results.Select(r => r.PeakRssBytes / 1048576.0))),
+            medianWindowCpuMicrosPerEvent = Math.Round(Median(results.Select(r => r.WindowCpuMicrosPerEvent)), 1),
             runs = results,
         };
         var name = $"ingest-{s.Provider}-b{s.Batch}-c{s.Concurrency}";
         var table = new StringBuilder()
-            .AppendLine("| provider | batch | concurrency | events/s (median) | runs | p50 ms | p99 ms | peak RSS MiB |")
-            .AppendLine("|---|---:|---:|---:|---|---:|---:|---:|")
+            .AppendLine("| provider | batch | concurrency | events/s (median) | runs | p50 ms | p99 ms | peak RSS MiB | server CPU µs/event |")
+            .AppendLine("|---|---:|---:|---:|---|---:|---:|---:|---:|")
             .AppendLine($"| {s.Provider} | {s.Batch:N0} | {s.Concurrency} | {median:N0} | " +
                         $"{string.Join(" / ", results.Select(r => r.EventsPerSecond.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} | " +
-                        $"{summary.medianP50Ms:F1} | {summary.medianP99Ms:F1} | {summary.medianPeakRssMiB:F0} |");
+                        $"{summary.medianP50Ms:F1} | {summary.medianP99Ms:F1} | {summary.medianPeakRssMiB:F0} | {summary.medianWindowCpuMicrosPerEvent:F1} |");
         Output.Write(s.OutDirectory, name, summary, table.ToString());
         var lost = results.Where(r => r.Stored != r.Acknowledged || r.Errors > 0).ToList();
         if (lost.Count > 0)
@@ -191,8 +198,20 @@ static class IngestLoad
             return (latencies, windowEvents);
         }
 
+        // The server's CPU over the timed window only, so warm-up and JIT do not count against the events.
+        async Task<(double Seconds, double LoadAverage)> WindowCpuAsync()
+        {
+            await Task.Delay(windowStart - clock.Elapsed);
+            var before = ServerCpu(server.Id);
+            var loadAverage = Machine.LoadAverage();
+            await Task.Delay(windowEnd - clock.Elapsed);
+            return (ServerCpu(server.Id) - before, loadAverage);
+        }
+
+        var window = WindowCpuAsync();
         var senders = Enumerable.Range(0, s.Concurrency).Select(i => Task.Run(() => SendAsync(i))).ToArray();
         var done = await Task.WhenAll(senders);
+        var (windowCpu, windowLoadAverage) = await window;
         var peak = server.PeakRssBytes();
         var serverCpu = ServerCpu(server.Id) - serverCpuBefore;
         var loadCpu = (Process.GetCurrentProcess().TotalProcessorTime - loadCpuBefore).TotalSeconds;
@@ -201,7 +220,8 @@ static class IngestLoad
         var windowEventsTotal = done.Sum(d => d.Events);
         return new RunResult(run, windowEventsTotal, windowEventsTotal / (double)s.Seconds,
             Percentile(all, 0.50), Percentile(all, 0.99), all.Length > 0 ? all[^1] : 0,
-            peak, serverCpu, loadCpu, acknowledged, Stored: -1, errors);
+            peak, serverCpu, windowEventsTotal > 0 ? windowCpu * 1e6 / windowEventsTotal : 0, loadCpu, windowLoadAverage,
+            acknowledged, Stored: -1, errors);
     }
 
     /// <summary>User plus system CPU seconds of a process, from /proc/PID/stat.</summary>

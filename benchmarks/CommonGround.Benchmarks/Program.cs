@@ -14,7 +14,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
         usage (from the repository root, after `dotnet build -c Release`):
           dotnet benchmarks/CommonGround.Benchmarks/bin/Release/net10.0/linux-x64/CommonGround.Benchmarks.dll ingest \
               --provider duckdb|postgres [--connection-string CS] [--batch 1000] [--seconds 30] [--warmup 5] \
-              [--concurrency 4] [--runs 3] [--out benchmark-results]
+              [--concurrency 4] [--runs 3] [--out benchmark-results] [--cli path/to/commonground.dll]
           ... ceiling [--batch 1000] [--seconds 20] [--runs 3] [--out benchmark-results]
           ... identity [--people 1000000] [--runs 3] [--batches 5] [--batch-events 10000] [--sql-runs 3] [--sql propagation|recursive] [--seed 42] [--out benchmark-results]
           ... micro [BenchmarkDotNet arguments, e.g. --filter *ReaderBenchmarks*]
@@ -60,7 +60,8 @@ switch (mode)
             return 2;
         }
         return await IngestLoad.RunAsync(new IngestLoad.Settings(provider, connectionString, Number("batch", 1000),
-            Number("seconds", 30), Number("warmup", 5), Number("concurrency", 4), Number("runs", 3), output));
+            Number("seconds", 30), Number("warmup", 5), Number("concurrency", 4), Number("runs", 3), output,
+            options.GetValueOrDefault("cli")));
     case "ceiling":
         return await Ceiling.RunAsync(new Ceiling.Settings(Number("batch", 1000), Number("seconds", 20), Number("runs", 3), output));
     case "identity":

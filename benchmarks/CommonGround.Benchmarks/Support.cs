@@ -35,6 +35,11 @@ static class Machine
             at = DateTimeOffset.UtcNow,
         };
     }
+
+    /// <summary>The one-minute load average (0 where /proc/loadavg is missing).</summary>
+    public static double LoadAverage() => File.Exists("/proc/loadavg")
+        ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)
+        : 0;
 }
 
 static class Output

@@ -9,6 +9,15 @@ namespace CommonGround.Storage.DuckDb;
 /// </summary>
 sealed class DuckDbDatabase : IDisposable
 {
+    /// <summary>
+    /// How much write-ahead log DuckDB gathers before it checkpoints into the database file (its
+    /// default is 16 MB). Each checkpoint compresses and rewrites the last, partly filled row group of
+    /// every table written to, so at DuckDB's default a steady stream of events rewrote each row group
+    /// several times: at 256 MB the server spent about half the CPU per event (docs/benchmarks.md).
+    /// The cost is a longer log to replay when the process restarts after a crash.
+    /// </summary>
+    const string CheckpointThreshold = "256MB";
+
     readonly string _connectionString;
     readonly DuckDBConnection _anchor;
 
@@ -37,6 +46,11 @@ sealed class DuckDbDatabase : IDisposable
         {
             anchor.Dispose();
             throw new StoreUnavailableException($"Cannot open the store '{path}': {ex.Message}", ex);
+        }
+        using (var settings = anchor.CreateCommand())
+        {
+            settings.CommandText = $"SET checkpoint_threshold = '{CheckpointThreshold}'";
+            settings.ExecuteNonQuery();
         }
         return new DuckDbDatabase(connectionString, anchor);
     }

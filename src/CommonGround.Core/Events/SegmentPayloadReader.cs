@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -19,6 +20,7 @@ public sealed class SegmentPayloadReader(IngestionOptions limits)
     const int MaxErrors = 50;
 
     static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
+    static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = ReaderOptions.MaxDepth };
 
     /// <summary>The write key sent in the body (older clients do this instead of HTTP Basic), if any.</summary>
     public static string? FindWriteKey(ReadOnlySpan<byte> body)
@@ -48,7 +50,7 @@ public sealed class SegmentPayloadReader(IngestionOptions limits)
     /// </summary>
     /// <param name="observer">Collects what the catalog should learn from the accepted events.</param>
     /// <exception cref="InvalidPayloadException">Anything is wrong; nothing should be stored.</exception>
-    public IReadOnlyList<TrackedEvent> Read(ReadOnlySpan<byte> body, EventType? endpointType, string sourceId,
+    public IReadOnlyList<TrackedEvent> Read(ReadOnlyMemory<byte> body, EventType? endpointType, string sourceId,
         DateTimeOffset receivedAt, CatalogCollector? observer = null)
     {
         if (body.Length > limits.MaxRequestBytes)
@@ -59,23 +61,19 @@ public sealed class SegmentPayloadReader(IngestionOptions limits)
         if (body.IsEmpty) throw Invalid("The request is empty.", new PayloadError(null, "", "The body is empty; send a JSON object."));
 
         var errors = new List<PayloadError>();
-        var bodyIsUtf8 = Utf8.IsValid(body);
+        var bodyIsUtf8 = Utf8.IsValid(body.Span);
         var events = new List<TrackedEvent>();
-        var items = new List<(JsonDocument Document, int Start, int Length)>();
-        JsonDocument? envelope = null;
+        var items = new List<(JsonElement Item, int Start, int Length)>();
+        var documents = new List<JsonDocument>();
         try
         {
-            var reader = new Utf8JsonReader(body, ReaderOptions);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                throw Invalid("The body is not a JSON object.", new PayloadError(null, "",
-                    $"Expected a JSON object, found {Describe(reader.TokenType)}."));
-            }
             if (endpointType is { } type)
             {
-                envelope = JsonDocument.ParseValue(ref reader);
-                var root = envelope.RootElement;
-                if (!bodyIsUtf8) CheckUtf8(body, null, errors);
+                var reader = StartObject(body.Span);
+                var document = JsonDocument.ParseValue(ref reader);
+                documents.Add(document);
+                var root = document.RootElement;
+                if (!bodyIsUtf8) CheckUtf8(body.Span, null, errors);
                 var shared = SharedFields.None;
                 if (errors.Count == 0 && ReadEvent(root, null, type, shared, sourceId, receivedAt, errors) is { } e)
                 {
@@ -85,7 +83,8 @@ public sealed class SegmentPayloadReader(IngestionOptions limits)
             }
             else
             {
-                envelope = ReadBatchEnvelope(ref reader, items);
+                var envelope = (bodyIsUtf8 ? TryReadWholeBatch(body, items, documents) : null)
+                    ?? ReadBatchEventByEvent(body.Span, items, documents);
                 var shared = SharedFields.From(envelope.RootElement, errors);
                 if (items.Count > limits.MaxBatchEvents)
                 {
@@ -94,8 +93,7 @@ public sealed class SegmentPayloadReader(IngestionOptions limits)
                 }
                 for (var index = 0; index < items.Count && errors.Count < MaxErrors; index++)
                 {
-                    var (document, start, length) = items[index];
-                    var item = document.RootElement;
+                    var (item, start, length) = items[index];
                     if (length > limits.MaxEventBytes)
                     {
                         errors.Add(new PayloadError(index, "", $"The event is {length:N0} bytes; at most {limits.MaxEventBytes:N0} are accepted."));
@@ -107,7 +105,7 @@ public sealed class SegmentPayloadReader(IngestionOptions limits)
                         continue;
                     }
                     var before = errors.Count;
-                    if (!bodyIsUtf8) CheckUtf8(body.Slice(start, length), index, errors);
+                    if (!bodyIsUtf8) CheckUtf8(body.Span.Slice(start, length), index, errors);
                     if (errors.Count == before && TypeOf(item, index, errors) is { } itemType &&
                         ReadEvent(item, index, itemType, shared, sourceId, receivedAt, errors) is { } e)
                     {
@@ -126,8 +124,7 @@ public sealed class SegmentPayloadReader(IngestionOptions limits)
         }
         finally
         {
-            envelope?.Dispose();
-            foreach (var (document, _, _) in items) document.Dispose();
+            foreach (var document in documents) document.Dispose();
         }
         if (errors.Count > 0)
         {
@@ -137,13 +134,76 @@ public sealed class SegmentPayloadReader(IngestionOptions limits)
         return events;
     }
 
+    /// <summary>A reader positioned on the body's opening brace; anything else is refused.</summary>
+    static Utf8JsonReader StartObject(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, ReaderOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw Invalid("The body is not a JSON object.", new PayloadError(null, "",
+                $"Expected a JSON object, found {Describe(reader.TokenType)}."));
+        }
+        return reader;
+    }
+
+    /// <summary>
+    /// The common case, a well-formed /v1/batch body, read as one document: the events are not copied
+    /// out one by one, and the document's index is rented from the shared pool. Null when the body is
+    /// not valid JSON or not an object: <see cref="ReadBatchEventByEvent"/> then finds and names the
+    /// error. Otherwise the same items and envelope as that method.
+    /// </summary>
+    static JsonDocument? TryReadWholeBatch(ReadOnlyMemory<byte> body, List<(JsonElement, int, int)> items, List<JsonDocument> documents)
+    {
+        JsonDocument whole;
+        try
+        {
+            whole = JsonDocument.Parse(body, DocumentOptions);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        documents.Add(whole);
+        if (whole.RootElement.ValueKind != JsonValueKind.Object) return null;
+
+        var sawBatch = false;
+        var envelope = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(envelope))
+        {
+            writer.WriteStartObject();
+            foreach (var member in whole.RootElement.EnumerateObject())
+            {
+                if (member.NameEquals("batch"u8))
+                {
+                    if (member.Value.ValueKind != JsonValueKind.Array) throw BatchIsNotAnArray(Describe(member.Value.ValueKind));
+                    sawBatch = true;
+                    foreach (var item in member.Value.EnumerateArray())
+                    {
+                        var raw = JsonMarshal.GetRawUtf8Value(item);
+                        body.Span.Overlaps(raw, out var start);
+                        items.Add((item, start, raw.Length));
+                    }
+                }
+                else if (SharedFields.Names.FirstOrDefault(member.NameEquals) is { } name)
+                {
+                    writer.WritePropertyName(name);
+                    member.Value.WriteTo(writer);
+                }
+            }
+            writer.WriteEndObject();
+        }
+        return EnvelopeDocument(sawBatch, envelope, documents);
+    }
+
     /// <summary>
     /// Walks a /v1/batch body once: each element of "batch" is parsed on its own, so its exact size on
     /// the wire is known and a syntax error inside it names its index. Returns the envelope's members
     /// that apply to every event (context, integrations, sentAt) as a document of their own.
     /// </summary>
-    static JsonDocument ReadBatchEnvelope(ref Utf8JsonReader reader, List<(JsonDocument, int, int)> items)
+    static JsonDocument ReadBatchEventByEvent(ReadOnlySpan<byte> body, List<(JsonElement, int, int)> items, List<JsonDocument> documents)
     {
+        items.Clear();
+        var reader = StartObject(body);
         var sawBatch = false;
         var envelope = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(envelope))
@@ -154,11 +214,7 @@ public sealed class SegmentPayloadReader(IngestionOptions limits)
                 if (reader.ValueTextEquals("batch"u8))
                 {
                     reader.Read();
-                    if (reader.TokenType != JsonTokenType.StartArray)
-                    {
-                        throw Invalid("The batch is missing.", new PayloadError(null, "batch",
-                            $"\"batch\" must be an array, found {Describe(reader.TokenType)}."));
-                    }
+                    if (reader.TokenType != JsonTokenType.StartArray) throw BatchIsNotAnArray(Describe(reader.TokenType));
                     sawBatch = true;
                     while (true)
                     {
@@ -167,7 +223,8 @@ public sealed class SegmentPayloadReader(IngestionOptions limits)
                             if (!reader.Read() || reader.TokenType == JsonTokenType.EndArray) break;
                             var start = (int)reader.TokenStartIndex;
                             var item = JsonDocument.ParseValue(ref reader);
-                            items.Add((item, start, (int)reader.BytesConsumed - start));
+                            documents.Add(item);
+                            items.Add((item.RootElement, start, (int)reader.BytesConsumed - start));
                         }
                         catch (JsonException ex)
                         {
@@ -175,10 +232,9 @@ public sealed class SegmentPayloadReader(IngestionOptions limits)
                         }
                     }
                 }
-                else if (reader.ValueTextEquals("context"u8) || reader.ValueTextEquals("integrations"u8) ||
-                         reader.ValueTextEquals("sentAt"u8))
+                else if (SharedFieldNamed(ref reader) is { } name)
                 {
-                    writer.WritePropertyName(reader.ValueSpan);
+                    writer.WritePropertyName(name);
                     reader.Read();
                     using var value = JsonDocument.ParseValue(ref reader);
                     value.RootElement.WriteTo(writer);
@@ -191,11 +247,30 @@ public sealed class SegmentPayloadReader(IngestionOptions limits)
             }
             writer.WriteEndObject();
         }
+        return EnvelopeDocument(sawBatch, envelope, documents);
+    }
+
+    static string? SharedFieldNamed(ref Utf8JsonReader reader)
+    {
+        foreach (var name in SharedFields.Names)
+        {
+            if (reader.ValueTextEquals(name)) return name;
+        }
+        return null;
+    }
+
+    static InvalidPayloadException BatchIsNotAnArray(string found) =>
+        Invalid("The batch is missing.", new PayloadError(null, "batch", $"\"batch\" must be an array, found {found}."));
+
+    static JsonDocument EnvelopeDocument(bool sawBatch, System.Buffers.ArrayBufferWriter<byte> envelope, List<JsonDocument> documents)
+    {
         if (!sawBatch)
         {
             throw Invalid("The batch is missing.", new PayloadError(null, "batch", "A /v1/batch body needs a \"batch\" array of events."));
         }
-        return JsonDocument.Parse(envelope.WrittenMemory);
+        var document = JsonDocument.Parse(envelope.WrittenMemory);
+        documents.Add(document);
+        return document;
     }
 
     /// <summary>Carries the index of the batch element in which a syntax error was found.</summary>
@@ -465,6 +540,9 @@ public sealed class SegmentPayloadReader(IngestionOptions limits)
     sealed record SharedFields(string? Context, string? Integrations, DateTimeOffset? SentAt)
     {
         public static readonly SharedFields None = new(null, null, null);
+
+        /// <summary>The envelope's members that are kept (compared with the names as sent, escapes undone).</summary>
+        public static readonly string[] Names = ["context", "integrations", "sentAt"];
 
         public static SharedFields From(JsonElement root, List<PayloadError> errors) => new(
             Json(root, "context", null, errors),

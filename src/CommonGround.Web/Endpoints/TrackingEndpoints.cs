@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Text;
@@ -39,12 +40,13 @@ public static class TrackingEndpoints
         public async Task<IResult> AcceptAsync(HttpContext http, EventType? type, CancellationToken ct)
         {
             var receivedAt = time.GetUtcNow();
-            var body = await ReadBodyAsync(http.Request, limits.MaxRequestBytes, ct);
-            if (body is not { } bytes)
+            using var body = await ReadBodyAsync(http.Request, limits.MaxRequestBytes, ct);
+            if (body is null)
             {
                 return Problem(400, "The request is too large.",
                     $"The body is larger than {limits.MaxRequestBytes:N0} bytes (after decompression). Send fewer events per batch.");
             }
+            var bytes = body.Memory;
             var writeKey = WriteKeyFromHeader(http.Request) ?? SegmentPayloadReader.FindWriteKey(bytes.Span);
             if (string.IsNullOrEmpty(writeKey))
             {
@@ -64,7 +66,7 @@ public static class TrackingEndpoints
             var catalog = new CatalogCollector(source.Team, receivedAt);
             try
             {
-                events = reader.Read(bytes.Span, type, source.Id, receivedAt, catalog);
+                events = reader.Read(bytes, type, source.Id, receivedAt, catalog);
             }
             catch (InvalidPayloadException ex)
             {
@@ -113,10 +115,11 @@ public static class TrackingEndpoints
     /// <summary>
     /// The raw body whatever its content type (RudderStack sends none, beacons send text/plain),
     /// decompressed when gzip, deflate or br. Null when it is over the limit: reading stops there, so
-    /// a compression bomb costs at most the limit. Read in one copy: straight into an array of the
-    /// announced length, or into a growing buffer that is handed on as it is.
+    /// a compression bomb costs at most the limit. Read in one copy into an array rented from the
+    /// shared pool: a batch is often hundreds of kilobytes, and a new array of that size per request
+    /// is a large-object allocation that only a full collection gives back.
     /// </summary>
-    static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken ct)
+    static async Task<PooledBody?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken ct)
     {
         var encoding = request.Headers.ContentEncoding.ToString();
         Stream? decompress =
@@ -125,31 +128,64 @@ public static class TrackingEndpoints
             : encoding.Contains("br", StringComparison.OrdinalIgnoreCase) ? new BrotliStream(request.Body, CompressionMode.Decompress)
             : null;
 
-        if (decompress is null && request.ContentLength is { } length)
-        {
-            if (length > limit) return null;
-            var exact = new byte[length];
-            var read = await request.Body.ReadAtLeastAsync(exact, exact.Length, throwOnEndOfStream: false, ct);
-            return exact.AsMemory(0, read);
-        }
-
-        await using var stream = decompress ?? request.Body;
-        using var buffer = new MemoryStream(16 * 1024);
-        var chunk = new byte[16 * 1024];
+        // A plain body is read up to its announced length (a client that sends less gives what it sent);
+        // any other is read until it ends or passes the limit.
+        var announced = decompress is null ? request.ContentLength : null;
+        if (announced > limit) return null;
+        var most = announced is { } length ? (int)length : limit + 1;
+        await using var owned = decompress;
+        var stream = decompress ?? request.Body;
+        var body = new PooledBody(announced is null ? 16 * 1024 : most);
         try
         {
-            int read;
-            while ((read = await stream.ReadAsync(chunk, ct)) > 0)
+            while (body.Memory.Length < most && await body.FillAsync(stream, most, ct) > 0)
             {
-                if (buffer.Length + read > limit) return null;
-                buffer.Write(chunk, 0, read);
             }
         }
         catch (InvalidDataException ex)
         {
+            body.Dispose();
             throw new BadHttpRequestException($"The body says it is {encoding}-compressed but cannot be decompressed: {ex.Message}");
         }
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
+        if (body.Memory.Length <= limit) return body;
+        body.Dispose();
+        return null;
+    }
+
+    /// <summary>Bytes read into an array rented from the shared pool; dispose once nothing refers to them.</summary>
+    sealed class PooledBody(int capacity) : IDisposable
+    {
+        byte[]? _buffer = ArrayPool<byte>.Shared.Rent(capacity);
+        int _length;
+
+        public ReadOnlyMemory<byte> Memory => (_buffer ?? throw new ObjectDisposedException(nameof(PooledBody))).AsMemory(0, _length);
+
+        /// <summary>Reads once from <paramref name="stream"/>, growing up to <paramref name="most"/> bytes; returns the count read (0 at the end).</summary>
+        public async Task<int> FillAsync(Stream stream, int most, CancellationToken ct)
+        {
+            var buffer = _buffer ?? throw new ObjectDisposedException(nameof(PooledBody));
+            if (_length == buffer.Length && _length < most)
+            {
+                var larger = ArrayPool<byte>.Shared.Rent(Math.Min(most, buffer.Length * 2));
+                buffer.AsSpan(0, _length).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(buffer);
+                _buffer = buffer = larger;
+            }
+            var read = await stream.ReadAsync(buffer.AsMemory(_length, Math.Min(buffer.Length, most) - _length), ct);
+            _length += read;
+            return read;
+        }
+
+        public void Dispose()
+        {
+            if (_buffer is { } buffer) ArrayPool<byte>.Shared.Return(buffer);
+            _buffer = null;
+        }
     }
 }
 

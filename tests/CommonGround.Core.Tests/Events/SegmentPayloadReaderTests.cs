@@ -142,6 +142,15 @@ public class SegmentPayloadReaderTests
     }
 
     [Fact]
+    public void Invalid_utf8_in_an_ignored_envelope_member_name_is_no_error()
+    {
+        var prefix = Encoding.UTF8.GetBytes("""{"batch":[{"type":"track","userId":"u","event":"e"}],"x""");
+        var suffix = Encoding.UTF8.GetBytes(""" ":1}""");
+        byte[] body = [.. prefix, 0xC3, 0x28, .. suffix];
+        Assert.Single(_reader.Read(body, null, "src", ReceivedAt));
+    }
+
+    [Fact]
     public void Invalid_utf8_is_named_by_index_and_field()
     {
         var prefix = Encoding.UTF8.GetBytes("""{"batch":[{"type":"track","userId":"u","event":"e"},{"type":"track","userId":"u","event":"e","properties":{"name":" """);
@@ -214,5 +223,22 @@ public class SegmentPayloadReaderTests
         Assert.False(byField[("identify", "traits.plan")].LooksPersonal);
         Assert.True(byField[("Order Completed", "userId")].LooksPersonal);
         Assert.All(catalog.Observations, o => Assert.Equal("web", o.Team));
+    }
+
+    [Fact]
+    public void The_catalog_names_fields_by_their_unescaped_and_full_paths()
+    {
+        var catalog = new CatalogCollector("web", ReceivedAt);
+        var longName = new string('x', 300);
+        _reader.Read(Encoding.UTF8.GetBytes($$$"""
+            {"batch":[
+              {"type":"track","event":"Viewed","userId":"u","properties":{"caf\u00e9":1,"{{{longName}}}":{"size":"L"},"prix €":2}},
+              {"type":"track","event":"Viewed","userId":"v","properties":{"café":3}}
+            ]}
+            """), null, "src", ReceivedAt, catalog);
+        var fields = catalog.Observations.ToDictionary(o => o.Key.Field, o => o.Count);
+        Assert.Equal(2, fields["properties.café"]);
+        Assert.Equal(1, fields[$"properties.{longName}.size"]);
+        Assert.Equal(1, fields["properties.prix €"]);
     }
 }
