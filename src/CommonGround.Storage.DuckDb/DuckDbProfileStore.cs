@@ -190,7 +190,7 @@ sealed class DuckDbProfileStore(DuckDbDatabase db, ISourceStore sourceStore) : I
             ProfileFacts.Traits(events, orders, records, sources), household, businesses, merges, conflicts);
     }
 
-    public async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(ProfileId id, DateTimeOffset? before, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(ProfileId id, TimelineCursor? after, int limit, CancellationToken ct)
     {
         using var connection = db.Connect();
         if (Survivor(connection, id) is not { } root) return [];
@@ -207,8 +207,10 @@ sealed class DuckDbProfileStore(DuckDbDatabase db, ISourceStore sourceStore) : I
             "  json_object('customer_id', c.customer_id, 'email', c.email, 'phone', c.phone, 'first_name', c.first_name, 'last_name', c.last_name," +
             "   'address_line', c.address_line, 'postal_code', c.postal_code, 'city', c.city, 'country', c.country, 'company', c.company)::VARCHAR" +
             $"  FROM customers c WHERE {ProfileCustomers.Replace("source_id", "c.source_id").Replace("customer_id", "c.customer_id")} AND c.created_at IS NOT NULL" +
-            ") SELECT happened, kind, name, category, source_id, ref, details FROM t WHERE $before IS NULL OR happened < $before ORDER BY happened DESC, ref DESC, kind, source_id LIMIT $n",
-            ("p", root.Value), ("before", Db(before)), ("n", limit));
+            ") SELECT happened, kind, name, category, source_id, ref, details FROM t WHERE $t IS NULL OR happened < $t OR (happened = $t AND " +
+            "(ref < $r OR (ref = $r AND (kind < $k OR (kind = $k AND source_id < $s))))) " +
+            "ORDER BY happened DESC, ref DESC, kind DESC, source_id DESC LIMIT $n",
+            ("p", root.Value), ("t", Db(after?.At)), ("r", after?.Reference ?? ""), ("k", after?.Kind ?? ""), ("s", after?.SourceId ?? ""), ("n", limit));
         using var r = command.ExecuteReader();
         while (r.Read())
         {

@@ -208,7 +208,7 @@ public sealed partial class PostgresStore
                 ProfileFacts.Traits(events, orders, records, sources), household, businesses, merges, conflicts);
         }
 
-        public async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(ProfileId id, DateTimeOffset? before, int limit, CancellationToken ct)
+        public async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(ProfileId id, TimelineCursor? after, int limit, CancellationToken ct)
         {
             if (limit <= 0) return [];
             await using var connection = await db.OpenConnectionAsync(ct);
@@ -228,9 +228,10 @@ public sealed partial class PostgresStore
                 "  json_build_object('customer_id', c.customer_id, 'email', c.email, 'phone', c.phone, 'first_name', c.first_name, 'last_name', c.last_name," +
                 "   'address_line', c.address_line, 'postal_code', c.postal_code, 'city', c.city, 'country', c.country, 'company', c.company)::text" +
                 $"  FROM customers c WHERE {ProfileCustomers} AND c.created_at IS NOT NULL" +
-                ") SELECT happened, kind, name, category, source_id, ref, details FROM t WHERE $2::timestamptz IS NULL OR happened < $2 " +
-                "ORDER BY happened DESC, ref COLLATE \"C\" DESC, kind COLLATE \"C\", source_id COLLATE \"C\" LIMIT $3",
-                Long(root.Value), Time(before), Int(limit));
+                ") SELECT happened, kind, name, category, source_id, ref, details FROM t WHERE $2::timestamptz IS NULL OR happened < $2 OR (happened = $2 AND " +
+                "(ref COLLATE \"C\" < $4 OR (ref = $4 AND (kind COLLATE \"C\" < $5 OR (kind = $5 AND source_id COLLATE \"C\" < $6))))) " +
+                "ORDER BY happened DESC, ref COLLATE \"C\" DESC, kind COLLATE \"C\" DESC, source_id COLLATE \"C\" DESC LIMIT $3",
+                Long(root.Value), Time(after?.At), Int(limit), Text(after?.Reference ?? ""), Text(after?.Kind ?? ""), Text(after?.SourceId ?? ""));
             await using var r = await command.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
             {

@@ -86,7 +86,7 @@ public abstract partial class StoreConformanceTests
         var timeline = await Store.Profiles.TimelineAsync(id.Value, null, 50, Ct);
         Assert.Equal(["m-4", "m-3", "m-2", "m-1", "c-1"], timeline.Select(t => t.Reference));
         Assert.Equal("loyalty marketing", timeline[^1].Team);
-        var older = await Store.Profiles.TimelineAsync(id.Value, timeline[1].At, 2, Ct);
+        var older = await Store.Profiles.TimelineAsync(id.Value, TimelineCursor.Before(timeline[1].At), 2, Ct);
         Assert.Equal(["m-2", "m-1"], older.Select(t => t.Reference));
     }
 
@@ -260,7 +260,7 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
-    public async Task Timeline_entries_at_the_same_time_come_in_one_stable_order()
+    public async Task Timeline_pages_neither_skip_nor_repeat_entries_that_share_a_time()
     {
         await SeedSourcesAsync();
         await Store.Events.AppendAsync(
@@ -273,13 +273,19 @@ public abstract partial class StoreConformanceTests
         await NewResolver().CatchUpAsync(null, Ct);
         var id = (await Store.Profiles.FindAsync(new Identifier("userId", "u-1"), Ct))!.Value;
 
-        var page = await Store.Profiles.TimelineAsync(id, null, 3, Ct);
-        var again = await Store.Profiles.TimelineAsync(id, null, 3, Ct);
-        var older = await Store.Profiles.TimelineAsync(id, page[^1].At, 3, Ct);
+        var page = await Store.Profiles.TimelineAsync(id, null, 2, Ct);
+        var again = await Store.Profiles.TimelineAsync(id, null, 2, Ct);
+        var next = await Store.Profiles.TimelineAsync(id, TimelineCursor.After(page[^1]), 2, Ct);
+        var last = await Store.Profiles.TimelineAsync(id, TimelineCursor.After(next[^1]), 2, Ct);
+        var beforeTime = await Store.Profiles.TimelineAsync(id, TimelineCursor.Before(page[0].At), 10, Ct);
 
-        Assert.Equal(["m-c", "m-b", "m-a"], page.Select(t => t.Reference));
+        Assert.Equal(["m-c", "m-b"], page.Select(t => t.Reference));
         Assert.Equal(page.Select(t => t.Reference), again.Select(t => t.Reference));
-        Assert.Equal(["m-0"], older.Select(t => t.Reference));
+        Assert.Equal(["m-a", "m-0"], next.Select(t => t.Reference));
+        Assert.Empty(last);
+        Assert.Equal(["m-0"], beforeTime.Select(t => t.Reference));
+        Assert.True(TimelineCursor.TryParse(TimelineCursor.After(page[^1]).ToString(), out var parsed));
+        Assert.Equal(TimelineCursor.After(page[^1]), parsed);
     }
 
     private static readonly Identifier AnnEmail = new("email", "ann@ashby-engineering.co.uk");

@@ -48,6 +48,14 @@ public abstract class ProfileApiTests(string provider) : ServerTests(provider)
         var timeline = await Json(await Send(HttpMethod.Get, $"/api/profiles/{id}/timeline"), HttpStatusCode.OK);
         Assert.Equal(["m-3", "m-2", "m-1"], timeline.EnumerateArray().Select(e => e.GetProperty("reference").GetString()));
         Assert.Equal("web", timeline[0].GetProperty("team").GetString());
+
+        var first = await Send(HttpMethod.Get, $"/api/profiles/{id}/timeline?limit=2");
+        var next = first.Headers.GetValues("Link").Single();
+        Assert.EndsWith("rel=\"next\"", next);
+        var nextPage = await Json(await Send(HttpMethod.Get, next[1..next.IndexOf('>')]), HttpStatusCode.OK);
+        Assert.Equal(["m-1"], nextPage.EnumerateArray().Select(e => e.GetProperty("reference").GetString()));
+        var bad = await Json(await Send(HttpMethod.Get, $"/api/profiles/{id}/timeline?cursor=not-a-cursor"), HttpStatusCode.BadRequest);
+        Assert.Equal("The cursor is not valid.", bad.GetProperty("title").GetString());
     }
 
     [Fact]

@@ -147,8 +147,11 @@ public interface IProfileStore
     /// <summary>The profile, following merges to the survivor; null if unknown or emptied by an unmerge.</summary>
     Task<Profile?> GetAsync(ProfileId id, CancellationToken ct);
 
-    /// <summary>Newest first, strictly before <paramref name="before"/> when given.</summary>
-    Task<IReadOnlyList<TimelineEntry>> TimelineAsync(ProfileId id, DateTimeOffset? before, int limit, CancellationToken ct);
+    /// <summary>
+    /// Newest first (then by reference, kind and source, descending); only entries after
+    /// <paramref name="after"/> in that order when given.
+    /// </summary>
+    Task<IReadOnlyList<TimelineEntry>> TimelineAsync(ProfileId id, TimelineCursor? after, int limit, CancellationToken ct);
 
     Task<Household?> GetHouseholdAsync(string id, CancellationToken ct);
     Task<Business?> GetBusinessAsync(string id, CancellationToken ct);

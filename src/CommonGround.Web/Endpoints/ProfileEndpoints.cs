@@ -23,7 +23,7 @@ public static class ProfileEndpoints
         profiles.MapGet("/{id}", GetAsync).WithName("GetProfile")
             .WithSummary("A profile with identities, records, computed traits, household, businesses, merges and conflicts.");
         profiles.MapGet("/{id}/timeline", TimelineAsync).WithName("GetProfileTimeline")
-            .WithSummary("Everything that happened to the person across teams, newest first; page with ?before=.");
+            .WithSummary("Everything that happened to the person across teams, newest first; the next page is in the Link header (?cursor=), or ask ?before=TIME.");
         profiles.MapPost("/{id}/unmerge", UnmergeAsync).WithName("UnmergeProfile").RequireAuthorization(ApiKeyAuthentication.AdminPolicy)
             .WithSummary("Undoes a merge: the merge that absorbed this profile, or the one named by mergeId. Admins only.");
 
@@ -75,10 +75,21 @@ public static class ProfileEndpoints
             : NoProfile($"There is no profile '{id}'.");
 
     static async Task<Results<Ok<TimelineEntry[]>, ProblemHttpResult>> TimelineAsync(
-        string id, DateTimeOffset? before, int? limit, HttpContext http, IStore store, CancellationToken ct)
+        string id, DateTimeOffset? before, string? cursor, int? limit, HttpContext http, IStore store, CancellationToken ct)
     {
         if (!TryParse(id, out var profileId)) return NoProfile($"There is no profile '{id}'.");
-        var entries = await store.Profiles.TimelineAsync(profileId, before, Math.Clamp(limit ?? 50, 1, 500), ct);
+        TimelineCursor? after = before is { } time ? TimelineCursor.Before(time) : null;
+        if (cursor is not null)
+        {
+            if (!TimelineCursor.TryParse(cursor, out var parsed))
+                return TypedResults.Problem(statusCode: 400, title: "The cursor is not valid.",
+                    detail: "Pass back the cursor of the previous page's Link header unchanged, or use ?before=TIME.");
+            after = parsed;
+        }
+        var pageSize = Math.Clamp(limit ?? 50, 1, 500);
+        var entries = await store.Profiles.TimelineAsync(profileId, after, pageSize, ct);
+        if (entries.Count == pageSize)
+            http.Response.Headers.Link = $"</api/profiles/{profileId}/timeline?cursor={TimelineCursor.After(entries[^1])}&limit={pageSize}>; rel=\"next\"";
         if (entries.Count == 0 && await store.Profiles.GetAsync(profileId, ct) is null) return NoProfile($"There is no profile '{id}'.");
         var policy = await PolicyAsync(http, store, ct);
         return TypedResults.Ok(entries.Select(policy.Redact).ToArray());
