@@ -38,6 +38,7 @@ public static class CliApp
         yield return KeysCommand.Create(context);
         yield return SourcesCommand.Create(context);
         yield return CatalogCommand.Create(context);
+        yield return AudiencesCommand.Create(context);
     }
 
     public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null, TextWriter? error = null,

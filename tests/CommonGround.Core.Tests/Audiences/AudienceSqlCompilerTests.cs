@@ -44,11 +44,35 @@ public class AudienceSqlCompilerTests
     }
 
     [Fact]
-    public void A_count_that_zero_satisfies_keeps_people_without_the_event()
+    public void A_count_or_sum_over_no_events_is_zero_and_an_average_over_none_is_missing()
     {
-        Assert.Contains("p.profile_id NOT IN (", Compile("count of \"Order Completed\" < 2").Sql);
-        Assert.Contains("p.profile_id IN (", Compile("count of \"Order Completed\" >= 2").Sql);
-        Assert.Contains("p.profile_id IN (", Compile("avg of revenue in \"Order Completed\" < 2").Sql);
+        Assert.EndsWith("WHERE COALESCE(ev.c1, 0) < ?2", Compile("count of \"Order Completed\" < 2").Sql);
+        Assert.EndsWith("WHERE COALESCE(ev.c1, 0) < ?3", Compile("sum of revenue in \"Order Completed\" < 2").Sql);
+        Assert.EndsWith("WHERE COALESCE(ev.c1 < ?3, FALSE)", Compile("avg of revenue in \"Order Completed\" < 2").Sql);
+    }
+
+    [Fact]
+    public void Event_conditions_share_one_pass_over_the_events_they_name_and_the_span_of_their_windows()
+    {
+        var compiled = Compile("count of \"Order Completed\" in the last 30 days >= 2 and did \"Product Viewed\" since 2026-01-01 and no \"Order Completed\" in the last 7 days");
+
+        Assert.Equal(1, compiled.Sql.Split("FROM events").Length - 1);
+        Assert.Contains("e.name IN (?1, ?5)", compiled.Sql);
+        Assert.Contains(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), compiled.Parameters);
+        // The earliest start of the three windows; "since" has no end, so the pass has none either.
+        Assert.Contains("AND e.\"timestamp\" >= ?6 GROUP BY", compiled.Sql);
+        Assert.Equal(3, compiled.Sql.Split("FILTER (WHERE").Length - 1);
+        Assert.Equal(1, compiled.Parameters.Count(p => Equals(p, "Order Completed")));
+    }
+
+    [Fact]
+    public void First_and_last_read_all_time_so_the_pass_is_not_limited_in_time()
+    {
+        var compiled = Compile("first \"Order Completed\" in the last 30 days and did \"Order Completed\" in the last 7 days");
+
+        Assert.Contains("GROUP BY", compiled.Sql);
+        Assert.DoesNotContain("< ?3 GROUP BY", compiled.Sql);
+        Assert.DoesNotContain("e.\"timestamp\" >= ?2 AND e.\"timestamp\" < ?3 GROUP", compiled.Sql);
     }
 
     [Fact]

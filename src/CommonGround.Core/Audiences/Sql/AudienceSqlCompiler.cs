@@ -28,8 +28,12 @@ public sealed class AudienceSqlCompiler(SqlDialect dialect)
         ArgumentNullException.ThrowIfNull(definition);
         var context = new Context(Dialect, asOf.ToUniversalTime(), audiences);
         var where = context.Condition(definition.Rule);
-        return new CompiledAudience(
-            $"SELECT p.profile_id, p.household_id FROM {AudienceRelations.ProfileTraits} p WHERE {where}", context.Parameters);
+        var events = context.EventAggregates();
+        return new CompiledAudience(events is null
+            ? $"SELECT p.profile_id, p.household_id FROM {AudienceRelations.ProfileTraits} p WHERE {where}"
+            : $"WITH ev AS ({events}) SELECT p.profile_id, p.household_id FROM {AudienceRelations.ProfileTraits} p " +
+              $"LEFT JOIN ev ON ev.profile_id = p.profile_id WHERE {where}",
+            context.Parameters);
     }
 
     /// <summary>The rule's conditions as SQL over <c>profile_traits p</c>, collecting parameters as it goes.</summary>
@@ -38,10 +42,17 @@ public sealed class AudienceSqlCompiler(SqlDialect dialect)
         public List<object> Parameters { get; } = [];
         readonly Stack<string> _including = new();
 
+        readonly Dictionary<(Type, object), string> _bound = [];
+
+        /// <summary>The placeholder of a parameter holding the value; a value bound before (text, number, time) reuses its parameter.</summary>
         string Bind(object value)
         {
+            var reusable = value is string or decimal or DateTimeOffset or long or bool;
+            if (reusable && _bound.TryGetValue((value.GetType(), value), out var placeholder)) return placeholder;
             Parameters.Add(value);
-            return dialect.Placeholder(Parameters.Count);
+            placeholder = dialect.Placeholder(Parameters.Count);
+            if (reusable) _bound[(value.GetType(), value)] = placeholder;
+            return placeholder;
         }
 
         public string Condition(Condition c) => c switch
@@ -51,13 +62,15 @@ public sealed class AudienceSqlCompiler(SqlDialect dialect)
             NotCondition n => $"NOT ({Condition(n.Operand)})",
             TraitComparison t => Trait(t.Trait, x => Compare(x, t.Operator, t.Value)),
             TraitIn i => Trait(i.Trait, x => i.Values.Count == 0 ? "FALSE"
-                : "(" + string.Join(" OR ", i.Values.Select(v => Compare(x, ComparisonOperator.Equal, v))) + ")"),
+                : x.Type is ValueType.Text or ValueType.Json && i.Values.All(v => v is TextValue)
+                    ? $"{x.Sql} IN ({string.Join(", ", i.Values.Select(v => Bind(((TextValue)v).Value)))})"
+                    : "(" + string.Join(" OR ", i.Values.Select(v => Compare(x, ComparisonOperator.Equal, v))) + ")"),
             TraitContains t => Trait(t.Trait, x => x.Type is ValueType.Number or ValueType.Time ? "FALSE"
                 : dialect.ContainsIgnoringCase(x.Sql, Bind(t.Text))),
             TraitIsSet s => Trait(s.Trait, x => $"{x.Sql} IS NOT NULL"),
             TraitInWindow w => Trait(w.Trait, x => InWindow(AsTime(x), w.Window)),
             EventAggregate a => Aggregate(a),
-            EventExists e => $"p.profile_id IN ({EventRows(e.Event, e.Window)})",
+            EventExists e => $"COALESCE({EventColumn("count(*)", e.Event, e.Window)}, 0) > 0",
             EventOccurrence o => Occurrence(o),
             ConsentGiven g =>
                 $"p.profile_id IN (SELECT profile_id FROM {AudienceRelations.ProfileConsents} WHERE channel = {Bind(g.Channel.ToLowerInvariant())} " +
@@ -191,21 +204,57 @@ public sealed class AudienceSqlCompiler(SqlDialect dialect)
         };
 
         // ---- events
+        //
+        // Every event condition of the rule (inlined audiences included) is one aggregate column of a single
+        // grouped pass over events, "ev": each column filters its own event name and window, the pass reads
+        // only the names involved (and the span of the windows when each has one). The rule then tests
+        // columns of ev, left-joined to the person: no events at all is no ev row, so NULL.
 
         /// <summary>The surviving profile of an event: its recorded profile, or the one that absorbed it since.</summary>
         const string EventProfile = "COALESCE(s.survivor_id, e.profile_id)";
 
         string EventTime => "e." + dialect.Quote("timestamp");
 
-        /// <summary>Rows of the track event in the window, as (profile_id) with further SELECT items and GROUP BY/HAVING appended by callers.</summary>
-        string EventSource(string select, string eventName, TimeWindow? window)
+        readonly List<string> _eventColumns = [];
+        readonly List<string> _eventNames = [];
+        bool _allFrom = true, _allTo = true;
+        DateTimeOffset? _earliest, _latest;
+
+        /// <summary>Adds an aggregate column over the event's rows in the window; returns its reference (ev.cN).</summary>
+        string EventColumn(string aggregate, string eventName, TimeWindow? window)
         {
-            var where = $"e.profile_id IS NOT NULL AND e.type = 'track' AND e.name = {Bind(eventName)}";
-            if (window is not null) where += " AND " + InWindow(EventTime, window);
-            return $"SELECT {select} FROM {AudienceRelations.Events} e LEFT JOIN {AudienceRelations.ProfileSurvivors} s ON s.profile_id = e.profile_id WHERE {where}";
+            var name = Bind(eventName);
+            if (!_eventNames.Contains(name)) _eventNames.Add(name);
+            var filter = $"e.name = {name}";
+            var (from, to) = window?.Resolve(asOf) ?? (null, null);
+            if (from is { } f)
+            {
+                filter += $" AND {EventTime} >= {Bind(f.ToUniversalTime())}";
+                if (_earliest is null || f < _earliest) _earliest = f;
+            }
+            else _allFrom = false;
+            if (to is { } t)
+            {
+                filter += $" AND {EventTime} < {Bind(t.ToUniversalTime())}";
+                if (_latest is null || t > _latest) _latest = t;
+            }
+            else _allTo = false;
+            var column = "c" + (_eventColumns.Count + 1).ToString(CultureInfo.InvariantCulture);
+            _eventColumns.Add($"{aggregate} FILTER (WHERE {filter}) AS {column}");
+            return "ev." + column;
         }
 
-        string EventRows(string eventName, TimeWindow? window) => EventSource(EventProfile, eventName, window);
+        /// <summary>The grouped pass over events that the rule's event conditions read, or null when it has none.</summary>
+        public string? EventAggregates()
+        {
+            if (_eventColumns.Count == 0) return null;
+            var where = $"e.profile_id IS NOT NULL AND e.type = 'track' AND e.name IN ({string.Join(", ", _eventNames)})";
+            if (_allFrom && _earliest is { } earliest) where += $" AND {EventTime} >= {Bind(earliest.ToUniversalTime())}";
+            if (_allTo && _latest is { } latest) where += $" AND {EventTime} < {Bind(latest.ToUniversalTime())}";
+            return $"SELECT {EventProfile} AS profile_id, {string.Join(", ", _eventColumns)} " +
+                $"FROM {AudienceRelations.Events} e LEFT JOIN {AudienceRelations.ProfileSurvivors} s ON s.profile_id = e.profile_id " +
+                $"WHERE {where} GROUP BY {EventProfile}";
+        }
 
         string Aggregate(EventAggregate a)
         {
@@ -216,36 +265,25 @@ public sealed class AudienceSqlCompiler(SqlDialect dialect)
             {
                 (AggregateFunction.Count, _) => "count(*)",
                 (_, null) => null,
-                (AggregateFunction.Sum, _) => $"COALESCE(sum({value}), 0)",
+                (AggregateFunction.Sum, _) => $"sum({value})",
                 (AggregateFunction.Average, _) => $"avg({value})",
                 (AggregateFunction.Minimum, _) => $"min({value})",
                 _ => $"max({value})",
             };
             if (aggregate is null) return "FALSE";
-            var rows = EventSource(EventProfile, a.Event, a.Window);
-            var test = $"{aggregate} {Sign(a.Operator)} {Bind(a.Threshold)}";
-            // A count or sum over no events is 0: when 0 passes the test, members are everyone but those whose events fail it.
-            var zeroPasses = a.Function is AggregateFunction.Count or AggregateFunction.Sum && Holds(0m, a.Operator, a.Threshold);
-            return zeroPasses
-                ? $"p.profile_id NOT IN ({rows} GROUP BY {EventProfile} HAVING NOT ({test}))"
-                : $"p.profile_id IN ({rows} GROUP BY {EventProfile} HAVING {test})";
+            var column = EventColumn(aggregate, a.Event, a.Window);
+            var threshold = Bind(a.Threshold);
+            // A count or a sum over no events is 0; an average, minimum or maximum over none is missing.
+            return a.Function is AggregateFunction.Count or AggregateFunction.Sum
+                ? $"COALESCE({column}, 0) {Sign(a.Operator)} {threshold}"
+                : $"COALESCE({column} {Sign(a.Operator)} {threshold}, FALSE)";
         }
 
         string Occurrence(EventOccurrence o)
         {
-            var when = o.Which == CommonGround.Audiences.Occurrence.First ? $"min({EventTime})" : $"max({EventTime})";
-            return $"p.profile_id IN ({EventSource(EventProfile, o.Event, null)} GROUP BY {EventProfile} HAVING {InWindow(when, o.Window)})";
+            var column = EventColumn(o.Which == CommonGround.Audiences.Occurrence.First ? $"min({EventTime})" : $"max({EventTime})", o.Event, null);
+            return $"COALESCE({InWindow(column, o.Window)}, FALSE)";
         }
-
-        static bool Holds(decimal left, ComparisonOperator op, decimal right) => op switch
-        {
-            ComparisonOperator.Equal => left == right,
-            ComparisonOperator.NotEqual => left != right,
-            ComparisonOperator.LessThan => left < right,
-            ComparisonOperator.LessThanOrEqual => left <= right,
-            ComparisonOperator.GreaterThan => left > right,
-            _ => left >= right,
-        };
     }
 }
 
