@@ -92,6 +92,8 @@ public static class AudiencesCommand
 
     static async Task<CompiledAudience> CompileAsync(Storage.IStore store, AudienceDefinition definition, DateTimeOffset asOf, CancellationToken ct)
     {
+        // Offline, no server has brought the audience rows up to date with the latest imports: do it first.
+        while (await store.Audiences.RefreshAsync(20_000, ct) > 0) { }
         try
         {
             return await store.Audiences.CompileAsync(definition, asOf, ct);
