@@ -48,7 +48,8 @@ public class AudienceSqlCompilerTests
     {
         Assert.EndsWith("WHERE COALESCE(ev.c1, 0) < ?2", Compile("count of \"Order Completed\" < 2").Sql);
         Assert.EndsWith("WHERE COALESCE(ev.c1, 0) < ?3", Compile("sum of revenue in \"Order Completed\" < 2").Sql);
-        Assert.EndsWith("WHERE COALESCE(ev.c1 < ?3, FALSE)", Compile("avg of revenue in \"Order Completed\" < 2").Sql);
+        Assert.EndsWith("WHERE ev.c1 < ?3", Compile("avg of revenue in \"Order Completed\" < 2").Sql);
+        Assert.EndsWith("WHERE NOT (COALESCE(ev.c1 < ?3, FALSE))", Compile("not avg of revenue in \"Order Completed\" < 2").Sql);
     }
 
     [Fact]

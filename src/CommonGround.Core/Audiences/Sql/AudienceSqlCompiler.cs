@@ -10,8 +10,8 @@ namespace CommonGround.Audiences.Sql;
 /// value of the rule is a bound parameter; relative times are resolved against the given moment.
 /// </summary>
 /// <remarks>
-/// Meaning (docs/audiences.md, "Meaning, for the compiler"): every condition is two-valued, so a
-/// person without a trait does not match a test of it and matches its negation; a window includes its
+/// Meaning (docs/audiences.md, "Meaning, for the compiler"): every condition is two-valued (made so
+/// explicitly under "not"), so a person without a trait does not match a test of it and matches its negation; a window includes its
 /// start and excludes its end; a count or sum over no events is 0, an average, minimum or maximum over
 /// none is missing. <c>in audience</c> is compiled inline from the other audience's current rule.
 /// Stateless apart from the dialect; thread-safe.
@@ -59,7 +59,7 @@ public sealed class AudienceSqlCompiler(SqlDialect dialect)
         {
             AndCondition a => $"({Condition(a.Left)} AND {Condition(a.Right)})",
             OrCondition o => $"({Condition(o.Left)} OR {Condition(o.Right)})",
-            NotCondition n => $"NOT ({Condition(n.Operand)})",
+            NotCondition n => Negated(n.Operand),
             TraitComparison t => Trait(t.Trait, x => Compare(x, t.Operator, t.Value)),
             TraitIn i => Trait(i.Trait, x => i.Values.Count == 0 ? "FALSE"
                 : x.Type is ValueType.Text or ValueType.Json && i.Values.All(v => v is TextValue)
@@ -70,7 +70,7 @@ public sealed class AudienceSqlCompiler(SqlDialect dialect)
             TraitIsSet s => Trait(s.Trait, x => $"{x.Sql} IS NOT NULL"),
             TraitInWindow w => Trait(w.Trait, x => InWindow(AsTime(x), w.Window)),
             EventAggregate a => Aggregate(a),
-            EventExists e => $"COALESCE({EventColumn("count(*)", e.Event, e.Window)}, 0) > 0",
+            EventExists e => TwoValued($"{EventColumn("count(*)", e.Event, e.Window)} > 0"),
             EventOccurrence o => Occurrence(o),
             ConsentGiven g =>
                 $"p.profile_id IN (SELECT profile_id FROM {AudienceRelations.ProfileConsents} WHERE channel = {Bind(g.Channel.ToLowerInvariant())} " +
@@ -80,6 +80,28 @@ public sealed class AudienceSqlCompiler(SqlDialect dialect)
             AudienceMembership m => Membership(m),
             _ => throw new AudienceCompileException($"The condition {c.GetType().Name} cannot be compiled."),
         };
+
+        int _negations;
+
+        string Negated(Condition operand)
+        {
+            _negations++;
+            try
+            {
+                return $"NOT ({Condition(operand)})";
+            }
+            finally
+            {
+                _negations--;
+            }
+        }
+
+        /// <summary>
+        /// A test that may be NULL (a missing trait, no events), made two-valued where it matters: under a
+        /// "not". Elsewhere NULL already acts as false (AND and OR are monotone and WHERE keeps only TRUE), and
+        /// a bare test lets the database turn the join with the events pass into an inner join.
+        /// </summary>
+        string TwoValued(string test) => _negations > 0 ? $"COALESCE({test}, FALSE)" : test;
 
         string Membership(AudienceMembership m)
         {
@@ -111,7 +133,7 @@ public sealed class AudienceSqlCompiler(SqlDialect dialect)
         {
             TraitLevel.Household => HouseholdTrait(trait.Name, test),
             TraitLevel.Business => BusinessTrait(trait.Name, test),
-            _ => $"COALESCE({test(PersonTrait(trait.Name))}, FALSE)",
+            _ => TwoValued(test(PersonTrait(trait.Name))),
         };
 
         Expr PersonTrait(string name) => name switch
@@ -134,7 +156,7 @@ public sealed class AudienceSqlCompiler(SqlDialect dialect)
                 _ => null,
             };
             return column is { } c
-                ? $"p.household_id IN (SELECT h.household_id FROM {AudienceRelations.HouseholdTraits} h WHERE COALESCE({test(c)}, FALSE))"
+                ? TwoValued($"p.household_id IN (SELECT h.household_id FROM {AudienceRelations.HouseholdTraits} h WHERE {test(c)})")
                 : "FALSE";
         }
 
@@ -144,11 +166,11 @@ public sealed class AudienceSqlCompiler(SqlDialect dialect)
             {
                 return $"p.profile_id IN (SELECT pb.profile_id FROM {AudienceRelations.ProfileBusinesses} pb JOIN (SELECT business_id, count(*) AS members " +
                     $"FROM {AudienceRelations.ProfileBusinesses} GROUP BY business_id) bm ON bm.business_id = pb.business_id " +
-                    $"WHERE COALESCE({test(new Expr("bm.members", ValueType.Number))}, FALSE))";
+                    $"WHERE {test(new Expr("bm.members", ValueType.Number))})";
             }
             var column = name is "name" or "domain" ? new Expr("b." + name, ValueType.Text) : Json("b.traits", name);
             return $"p.profile_id IN (SELECT pb.profile_id FROM {AudienceRelations.ProfileBusinesses} pb JOIN {AudienceRelations.Businesses} b " +
-                $"ON b.business_id = pb.business_id WHERE COALESCE({test(column)}, FALSE))";
+                $"ON b.business_id = pb.business_id WHERE {test(column)})";
         }
 
         string Compare(Expr x, ComparisonOperator op, AudienceValue value)
@@ -276,13 +298,13 @@ public sealed class AudienceSqlCompiler(SqlDialect dialect)
             // A count or a sum over no events is 0; an average, minimum or maximum over none is missing.
             return a.Function is AggregateFunction.Count or AggregateFunction.Sum
                 ? $"COALESCE({column}, 0) {Sign(a.Operator)} {threshold}"
-                : $"COALESCE({column} {Sign(a.Operator)} {threshold}, FALSE)";
+                : TwoValued($"{column} {Sign(a.Operator)} {threshold}");
         }
 
         string Occurrence(EventOccurrence o)
         {
             var column = EventColumn(o.Which == CommonGround.Audiences.Occurrence.First ? $"min({EventTime})" : $"max({EventTime})", o.Event, null);
-            return $"COALESCE({InWindow(column, o.Window)}, FALSE)";
+            return TwoValued(InWindow(column, o.Window));
         }
     }
 }
