@@ -31,6 +31,7 @@ public sealed class DuckDbStore : IStore
         Records = new DuckDbRecordStore(db);
         Identity = new DuckDbIdentityStore(db);
         Profiles = new DuckDbProfileStore(db, Sources);
+        Campaigns = new DuckDbCampaignStore(db);
     }
 
     /// <summary>Opens (creating when missing) the store in <paramref name="dataDirectory"/>.</summary>
@@ -56,6 +57,7 @@ public sealed class DuckDbStore : IStore
     public IRecordStore Records { get; }
     public IIdentityStore Identity { get; }
     public IProfileStore Profiles { get; }
+    public ICampaignStore Campaigns { get; }
 
     public async Task MigrateAsync(CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using CommonGround.Access;
+using CommonGround.Campaigns;
 using CommonGround.Catalog;
 using CommonGround.Events;
 using CommonGround.Identity;
@@ -25,6 +26,7 @@ public interface IStore : IAsyncDisposable
     IRecordStore Records { get; }
     IIdentityStore Identity { get; }
     IProfileStore Profiles { get; }
+    ICampaignStore Campaigns { get; }
 
     /// <summary>Applies the numbered schema migrations that are not applied yet. Idempotent.</summary>
     Task MigrateAsync(CancellationToken ct);
