@@ -16,9 +16,11 @@ public sealed record CampaignOverlap(
     {
         if (a == b)
             return Campaigns.FirstOrDefault(c => c.Campaign.Id == a) is { } reach ? (reach.Customers, reach.Households) : (0, 0);
-        var (first, second) = string.CompareOrdinal(a, b) < 0 ? (a, b) : (b, a);
-        return Pairs.FirstOrDefault(p => p.First == first && p.Second == second) is { } pair ? (pair.Customers, pair.Households) : (0, 0);
+        _byPair ??= Pairs.ToDictionary(p => (p.First, p.Second));
+        return _byPair.TryGetValue(Ordered(a, b), out var pair) ? (pair.Customers, pair.Households) : (0, 0);
     }
+
+    Dictionary<(string, string), OverlapPair>? _byPair;
 
     /// <summary>
     /// The overlap from what a store counted: contacted customers and households per campaign, and shared

@@ -37,6 +37,7 @@ public static class CampaignRules
     {
         var (spec, errors) = Check(fields, CampaignStatus.Draft);
         if (spec is null) return (null, errors);
+        now = Microseconds(now);
         return (spec with
         {
             Id = id,
@@ -57,6 +58,7 @@ public static class CampaignRules
     {
         var (spec, errors) = Check(fields with { Status = fields.Status ?? Wire(current.Status) }, current.Status);
         if (spec is null) return (null, errors);
+        now = Microseconds(now);
         return (spec with
         {
             Id = current.Id,
@@ -170,8 +172,15 @@ public static class CampaignRules
     /// <summary>The wire name of an enum value: camelCase, as the JSON of the API writes it.</summary>
     public static string Wire<T>(T value) where T : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 
-    /// <summary>An ISO-8601 time; one without an offset is read as UTC.</summary>
-    public static bool TryParseTime(string text, out DateTimeOffset time) =>
-        DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture,
+    /// <summary>An ISO-8601 time, to the microsecond (what both stores keep); one without an offset is read as UTC.</summary>
+    public static bool TryParseTime(string text, out DateTimeOffset time)
+    {
+        var ok = DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out time);
+        time = Microseconds(time);
+        return ok;
+    }
+
+    /// <summary>The time cut to whole microseconds, the finest both stores keep, so a campaign reads back as it was made.</summary>
+    public static DateTimeOffset Microseconds(DateTimeOffset time) => time.AddTicks(-(time.Ticks % TimeSpan.TicksPerMicrosecond));
 }
