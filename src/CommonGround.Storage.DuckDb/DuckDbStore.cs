@@ -1,5 +1,6 @@
 using System.Reflection;
 using CommonGround.Access;
+using CommonGround.Audiences;
 using CommonGround.Catalog;
 using CommonGround.Identity;
 using CommonGround.Profiles;
@@ -31,6 +32,7 @@ public sealed class DuckDbStore : IStore
         Records = new DuckDbRecordStore(db);
         Identity = new DuckDbIdentityStore(db);
         Profiles = new DuckDbProfileStore(db, Sources);
+        Audiences = new DuckDbAudienceStore(db);
         Campaigns = new DuckDbCampaignStore(db);
     }
 
@@ -57,6 +59,7 @@ public sealed class DuckDbStore : IStore
     public IRecordStore Records { get; }
     public IIdentityStore Identity { get; }
     public IProfileStore Profiles { get; }
+    public IAudienceStore Audiences { get; }
     public ICampaignStore Campaigns { get; }
 
     public async Task MigrateAsync(CancellationToken ct)
