@@ -4,7 +4,7 @@ using static CommonGround.Storage.DuckDb.DuckDbValues;
 
 namespace CommonGround.Storage.DuckDb;
 
-sealed class DuckDbCampaignStore(DuckDbDatabase db) : ICampaignStore
+sealed class DuckDbCampaignStore(DuckDbDatabase db, IAudienceStore audiences) : ICampaignStore
 {
     const string Columns =
         "campaign_id, name, team, channel, category, audience_id, schedule_kind, starts_at, ends_at, cron, time_zone, priority, " +
@@ -102,13 +102,7 @@ sealed class DuckDbCampaignStore(DuckDbDatabase db) : ICampaignStore
         {
             using var connection = db.Connect();
             using var tx = connection.BeginTransaction();
-            using (var exists = connection.Command("SELECT count(*) FROM campaigns WHERE campaign_id = $id", ("id", campaignId)))
-            {
-                if (Convert.ToInt64(exists.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
-                    throw new KeyNotFoundException($"There is no campaign '{campaignId}'.");
-            }
-            using (var delete = connection.Command("DELETE FROM campaign_targets WHERE campaign_id = $id", ("id", campaignId)))
-                delete.ExecuteNonQuery();
+            ClearTargets(connection, campaignId);
             using (var appender = connection.CreateAppender("campaign_targets"))
             {
                 foreach (var t in rows)
@@ -119,6 +113,51 @@ sealed class DuckDbCampaignStore(DuckDbDatabase db) : ICampaignStore
             }
             tx.Commit();
             return rows.Count;
+        }
+        finally
+        {
+            db.WriteLock.Release();
+        }
+    }
+
+    /// <summary>Empties the campaign's target list; call under the write lock, in the transaction that refills it.</summary>
+    /// <exception cref="KeyNotFoundException">No campaign has that id.</exception>
+    static void ClearTargets(DuckDBConnection connection, string campaignId)
+    {
+        using (var exists = connection.Command("SELECT count(*) FROM campaigns WHERE campaign_id = $id", ("id", campaignId)))
+        {
+            if (Convert.ToInt64(exists.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+                throw new KeyNotFoundException($"There is no campaign '{campaignId}'.");
+        }
+        using var delete = connection.Command("DELETE FROM campaign_targets WHERE campaign_id = $id", ("id", campaignId));
+        delete.ExecuteNonQuery();
+    }
+
+    /// <summary>Holdout's bucket in SQL: the first 8 hex digits of SHA-256("salt:profileId") as a number.</summary>
+    static string Bucket(string salt) => $"('0x' || left(sha256({salt} || ':' || m.profile_id::VARCHAR), 8))::UBIGINT";
+
+    public async Task<CampaignTargetsRefresh> RefreshTargetsAsync(string campaignId, DateTimeOffset asOf, CancellationToken ct)
+    {
+        var plan = await TargetRefresh.BeginAsync(this, audiences, campaignId, asOf, ct);
+        await db.WriteLock.WaitAsync(ct);
+        try
+        {
+            using var connection = db.Connect();
+            using var tx = connection.BeginTransaction();
+            ClearTargets(connection, campaignId);
+            using (var insert = connection.Command(
+                "INSERT INTO campaign_targets SELECT $id, m.profile_id, min(m.household_id), " +
+                $"{Bucket("$salt")} < $holdout, {Bucket("$control_salt")} < $control " +
+                "FROM audience_members m WHERE m.snapshot_id = $snapshot GROUP BY m.profile_id ORDER BY m.profile_id",
+                ("id", campaignId), ("salt", plan.Campaign.HoldoutSalt), ("holdout", plan.HoldoutThreshold),
+                ("control_salt", plan.ControlSalt), ("control", plan.ControlThreshold), ("snapshot", plan.Snapshot.Id)))
+                insert.ExecuteNonQuery();
+            var counts = Rows(connection,
+                "SELECT count(*), count(*) FILTER (WHERE holdout), count(*) FILTER (WHERE control), count(*) FILTER (WHERE NOT holdout AND NOT control) " +
+                "FROM campaign_targets WHERE campaign_id = $id",
+                r => plan.Result(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), ("id", campaignId)).Single();
+            tx.Commit();
+            return counts;
         }
         finally
         {

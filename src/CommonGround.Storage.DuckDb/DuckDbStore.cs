@@ -33,7 +33,7 @@ public sealed class DuckDbStore : IStore
         Identity = new DuckDbIdentityStore(db);
         Profiles = new DuckDbProfileStore(db, Sources);
         Audiences = new DuckDbAudienceStore(db);
-        Campaigns = new DuckDbCampaignStore(db);
+        Campaigns = new DuckDbCampaignStore(db, Audiences);
     }
 
     /// <summary>Opens (creating when missing) the store in <paramref name="dataDirectory"/>.</summary>

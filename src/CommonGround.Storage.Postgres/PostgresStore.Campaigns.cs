@@ -6,7 +6,7 @@ namespace CommonGround.Storage.Postgres;
 
 public sealed partial class PostgresStore
 {
-    private sealed class CampaignStore(NpgsqlDataSource db) : ICampaignStore
+    private sealed class CampaignStore(NpgsqlDataSource db, IAudienceStore audiences) : ICampaignStore
     {
         private const string Columns =
             "campaign_id, name, team, channel, category, audience_id, schedule_kind, starts_at, ends_at, cron, time_zone, priority, " +
@@ -92,17 +92,7 @@ public sealed partial class PostgresStore
             var rows = CampaignTarget.Distinct(targets);
             await using var connection = await db.OpenConnectionAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
-            // Locks the campaign row: two replacements of one list take turns.
-            await using (var exists = new NpgsqlCommand("SELECT 1 FROM campaigns WHERE campaign_id = $1 FOR UPDATE", connection, tx))
-            {
-                exists.Parameters.Add(Text(campaignId));
-                if (await exists.ExecuteScalarAsync(ct) is null) throw new KeyNotFoundException($"There is no campaign '{campaignId}'.");
-            }
-            await using (var delete = new NpgsqlCommand("DELETE FROM campaign_targets WHERE campaign_id = $1", connection, tx))
-            {
-                delete.Parameters.Add(Text(campaignId));
-                await delete.ExecuteNonQueryAsync(ct);
-            }
+            await ClearTargetsAsync(connection, tx, campaignId, ct);
             var id = WithoutNul(campaignId)!;
             await using (var copy = await connection.BeginBinaryImportAsync(
                 "COPY campaign_targets (campaign_id, profile_id, household_id, holdout, control) FROM STDIN (FORMAT BINARY)", ct))
@@ -121,6 +111,51 @@ public sealed partial class PostgresStore
             }
             await tx.CommitAsync(ct);
             return rows.Count;
+        }
+
+        /// <summary>Empties the campaign's target list in the transaction that refills it, holding the campaign's row so two refills take turns.</summary>
+        /// <exception cref="KeyNotFoundException">No campaign has that id.</exception>
+        private static async Task ClearTargetsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string campaignId, CancellationToken ct)
+        {
+            await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM campaigns WHERE campaign_id = $1 FOR UPDATE", connection, tx))
+            {
+                lockRow.Parameters.Add(Text(campaignId));
+                if (await lockRow.ExecuteScalarAsync(ct) is null) throw new KeyNotFoundException($"There is no campaign '{campaignId}'.");
+            }
+            await using var delete = new NpgsqlCommand("DELETE FROM campaign_targets WHERE campaign_id = $1", connection, tx);
+            delete.Parameters.Add(Text(campaignId));
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+
+        /// <summary>Holdout's bucket in SQL: the first 8 hex digits of SHA-256("salt:profileId") as a number.</summary>
+        private static string Bucket(string salt) =>
+            $"('x' || left(encode(sha256(convert_to({salt} || ':' || m.profile_id::text, 'UTF8')), 'hex'), 8))::bit(32)::bigint";
+
+        public async Task<CampaignTargetsRefresh> RefreshTargetsAsync(string campaignId, DateTimeOffset asOf, CancellationToken ct)
+        {
+            var plan = await TargetRefresh.BeginAsync(this, audiences, campaignId, asOf, ct);
+            await using var connection = await db.OpenConnectionAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await ClearTargetsAsync(connection, tx, campaignId, ct);
+            await using (var insert = new NpgsqlCommand(
+                "INSERT INTO campaign_targets (campaign_id, profile_id, household_id, holdout, control) " +
+                $"SELECT $1, m.profile_id, min(m.household_id), {Bucket("$2")} < $3, {Bucket("$4")} < $5 " +
+                "FROM audience_members m WHERE m.snapshot_id = $6 GROUP BY m.profile_id", connection, tx))
+            {
+                insert.Parameters.Add(Text(campaignId));
+                insert.Parameters.Add(Text(plan.Campaign.HoldoutSalt));
+                insert.Parameters.Add(Long(plan.HoldoutThreshold));
+                insert.Parameters.Add(Text(plan.ControlSalt));
+                insert.Parameters.Add(Long(plan.ControlThreshold));
+                insert.Parameters.Add(Long(plan.Snapshot.Id));
+                await insert.ExecuteNonQueryAsync(ct);
+            }
+            var counts = (await RowsAsync(connection, tx,
+                "SELECT count(*), count(*) FILTER (WHERE holdout), count(*) FILTER (WHERE control), count(*) FILTER (WHERE NOT holdout AND NOT control) " +
+                "FROM campaign_targets WHERE campaign_id = $1",
+                r => plan.Result(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), ct, Text(campaignId))).Single();
+            await tx.CommitAsync(ct);
+            return counts;
         }
 
         public async Task<IReadOnlyList<CampaignTarget>> ListTargetsAsync(string campaignId, CancellationToken ct)

@@ -36,7 +36,7 @@ public sealed partial class PostgresStore : IStore
         Identity = new IdentityStore(_db);
         Profiles = new ProfileStore(_db, Sources);
         Audiences = new AudienceStore(_db);
-        Campaigns = new CampaignStore(_db);
+        Campaigns = new CampaignStore(_db, Audiences);
     }
 
     public string Provider => StoreOptions.Postgres;

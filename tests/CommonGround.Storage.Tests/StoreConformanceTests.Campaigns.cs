@@ -269,3 +269,48 @@ public abstract partial class StoreConformanceTests
         Assert.Empty(monday.Customers);
     }
 }
+
+public abstract partial class StoreConformanceTests
+{
+    [Fact]
+    public async Task Refreshing_targets_snapshots_the_audience_with_holdout_and_control_computed_as_the_core_computes_them()
+    {
+        var names = await PeopleAsync();
+        var audience = NewAudience("everyone", "loyalty_tier = \"gold\" or not loyalty_tier = \"gold\"");
+        await Store.Audiences.AddAsync(audience, Ct);
+        // Half-way shares, so each person and flag is a coin toss that a different formula would often get wrong.
+        var control = new GlobalControlGroup(true, 0.5, "workspace-salt", "key-1", T0);
+        await Store.Campaigns.SetGlobalControlAsync(control, Ct);
+        Campaign[] campaigns =
+        [
+            NewCampaign("c-mail") with { AudienceId = audience.Id, HoldoutShare = 0.5 },
+            NewCampaign("c-ads", category: CampaignCategory.Advertising) with { AudienceId = audience.Id, HoldoutShare = 0.5, HoldoutSalt = "another salt" },
+            NewCampaign("c-receipts", category: CampaignCategory.Transactional) with { AudienceId = audience.Id, HoldoutShare = 0 },
+        ];
+
+        foreach (var campaign in campaigns)
+        {
+            await Store.Campaigns.AddAsync(campaign, Ct);
+            var refresh = await Store.Campaigns.RefreshTargetsAsync(campaign.Id, Now, Ct);
+
+            var members = await Store.Audiences.MembersAsync(refresh.SnapshotId, 0, 100, Ct);
+            var expected = members.Select(m => CampaignTarget.For(campaign, control, m.ProfileId, m.HouseholdId)).ToList();
+            Assert.Equal(names.Keys.Order(), members.Select(m => m.ProfileId.Value));
+            Assert.Equal(expected, await Store.Campaigns.ListTargetsAsync(campaign.Id, Ct));
+            Assert.Equal((5, expected.Count(t => t.Holdout), expected.Count(t => t.Control), expected.Count(t => t.Contacted)),
+                (refresh.Targets, refresh.HeldOut, refresh.InControl, refresh.Contacted));
+        }
+        Assert.Equal(0, (await Store.Campaigns.RefreshTargetsAsync("c-receipts", Now, Ct)).InControl);
+    }
+
+    [Fact]
+    public async Task Refreshing_the_targets_of_a_campaign_without_a_known_audience_is_refused()
+    {
+        await Store.Campaigns.AddAsync(NewCampaign("c-none") with { AudienceId = null }, Ct);
+        await Store.Campaigns.AddAsync(NewCampaign("c-gone") with { AudienceId = "aud-gone" }, Ct);
+
+        await Assert.ThrowsAsync<ConflictException>(() => Store.Campaigns.RefreshTargetsAsync("c-none", T0, Ct));
+        await Assert.ThrowsAsync<ConflictException>(() => Store.Campaigns.RefreshTargetsAsync("c-gone", T0, Ct));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => Store.Campaigns.RefreshTargetsAsync("c-unknown", T0, Ct));
+    }
+}

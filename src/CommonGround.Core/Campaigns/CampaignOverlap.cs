@@ -133,3 +133,10 @@ public sealed record CalendarDay(DateOnly Day, IReadOnlyList<CalendarEntry> Entr
 
 /// <summary>A campaign running on a day, with its send times (none for an always-on campaign).</summary>
 public sealed record CalendarEntry(Campaign Campaign, IReadOnlyList<DateTimeOffset> Times);
+
+/// <summary>A campaign's target list refilled from a fresh snapshot of its audience.</summary>
+/// <param name="Targets">Members of the snapshot, now the campaign's targets.</param>
+/// <param name="HeldOut">Of them, kept out by the campaign's holdout.</param>
+/// <param name="InControl">Of them, kept out as members of the global control group.</param>
+/// <param name="Contacted">Of them, neither: the people the campaign contacts.</param>
+public sealed record CampaignTargetsRefresh(string CampaignId, long SnapshotId, DateTimeOffset AsOf, long Targets, long HeldOut, long InControl, long Contacted);

@@ -29,6 +29,15 @@ public interface ICampaignStore
     /// <exception cref="KeyNotFoundException">No campaign has that id.</exception>
     Task<long> SetTargetsAsync(string campaignId, IEnumerable<CampaignTarget> targets, CancellationToken ct);
 
+    /// <summary>
+    /// Snapshots the campaign's audience as of <paramref name="asOf"/> (<see cref="IAudienceStore.SnapshotAsync"/>)
+    /// and replaces the campaign's target list with its members, holdout and global control computed
+    /// inside the database with <see cref="Holdout"/>'s formula (the same answer as <see cref="CampaignTarget.For"/>).
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No campaign has that id.</exception>
+    /// <exception cref="ConflictException">The campaign has no audience, or its audience is unknown.</exception>
+    Task<CampaignTargetsRefresh> RefreshTargetsAsync(string campaignId, DateTimeOffset asOf, CancellationToken ct);
+
     /// <summary>The campaign's target list, by profile id (for checks and exports; large lists are large).</summary>
     Task<IReadOnlyList<CampaignTarget>> ListTargetsAsync(string campaignId, CancellationToken ct);
 
