@@ -93,6 +93,7 @@ public static class CommonGroundApp
         app.MapEventEndpoints();
         app.MapCatalogEndpoints();
         app.MapProfileEndpoints();
+        app.MapAudienceEndpoints();
         app.MapCampaignEndpoints();
         app.MapUiSessionEndpoints();
         app.MapRazorComponents<App>();
