@@ -136,7 +136,7 @@ public sealed class Arbitrator(PolicyHistory policies, IContactLedger? ledger, T
 
         public long[,] Totals { get; } = new long[plan.Campaigns.Count, ArbitrationResult.Outcomes];
 
-        /// <summary>The live ledger entries of a group's members and household (each once).</summary>
+        /// <summary>The live ledger entries of a group's members and household (each once), in time order.</summary>
         public ContactEntry[] ReadHistory(int group)
         {
             if (ledger is null) return [];
@@ -148,7 +148,7 @@ public sealed class Arbitrator(PolicyHistory policies, IContactLedger? ledger, T
                 var entries = reading.IsCompletedSuccessfully ? reading.Result : reading.AsTask().GetAwaiter().GetResult();
                 if (entries.Count > 0) (all ??= []).AddRange(entries);
             }
-            return all is null ? [] : [.. all.DistinctBy(e => e.Reservation)];
+            return all is null ? [] : [.. all.DistinctBy(e => e.Reservation).OrderBy(e => e.At).ThenBy(e => e.Profile).ThenBy(e => e.Sequence)];
         }
 
         /// <summary>
@@ -183,7 +183,7 @@ public sealed class Arbitrator(PolicyHistory policies, IContactLedger? ledger, T
                 if (s == stopAt) return (candidate, _entries[..count]);
                 if (stopAt >= 0)
                 {
-                    if (status[s] == 0) _entries[count++] = candidate.ToEntry(s, long.MaxValue, EntryState.Planned);
+                    if (status[s] == 0) Insert(candidate.ToEntry(s, long.MaxValue, EntryState.Planned), ref count);
                     continue;
                 }
                 var lists = plan.SuppressionLists(customer);
@@ -193,7 +193,7 @@ public sealed class Arbitrator(PolicyHistory policies, IContactLedger? ledger, T
                     var verdict = policy.Check(candidate, default, _entries.AsSpan(0, count), shared: true, nowTicks);
                     if (verdict.Allowed)
                     {
-                        _entries[count++] = candidate.ToEntry(s, long.MaxValue, EntryState.Planned);
+                        Insert(candidate.ToEntry(s, long.MaxValue, EntryState.Planned), ref count);
                     }
                     else if (verdict.Caps != 0)
                     {
@@ -209,6 +209,16 @@ public sealed class Arbitrator(PolicyHistory policies, IContactLedger? ledger, T
                 Totals[campaign, (int)(code ?? 0)]++;
             }
             return null;
+        }
+
+        /// <summary>Adds a kept send to the working entries, keeping them in time order.</summary>
+        void Insert(in ContactEntry entry, ref int count)
+        {
+            var at = count;
+            while (at > 0 && _entries[at - 1].At > entry.At) at--;
+            Array.Copy(_entries, at, _entries, at + 1, count - at);
+            _entries[at] = entry;
+            count++;
         }
 
         /// <summary>The arbitration order of two sends of one group.</summary>

@@ -52,7 +52,7 @@ public sealed class CompiledContactPolicy
     readonly string[] _capRules;
     readonly ulong _customerCaps, _householdCaps, _allScope, _channelEach, _categoryEach, _teamEach;
     readonly ulong[] _channelFixed = new ulong[Channels.Count], _categoryFixed = new ulong[3], _windowCaps = new ulong[Windows];
-    readonly Dictionary<int, ulong> _teamFixed = [];
+    readonly ulong[] _teamFixed;
     readonly bool[] _counted = new bool[3];
     readonly Gap[][] _gapsByChannel = new Gap[Channels.Count][];
     readonly string[] _gapRules;
@@ -76,6 +76,8 @@ public sealed class CompiledContactPolicy
         _limits = _caps.Select(c => c.Limit).ToArray();
         _windows = _caps.Select(c => c.Window).ToArray();
         _capRules = _caps.Select(Describe).ToArray();
+        var fixedTeams = _caps.Where(c => c.Scope == CapScope.Team && c.Team is not null).Select(c => directory.TeamIndex(c.Team!)).ToList();
+        _teamFixed = new ulong[fixedTeams.Count == 0 ? 0 : fixedTeams.Max() + 1];
         for (var k = 0; k < _caps.Length; k++)
         {
             var cap = _caps[k];
@@ -92,7 +94,7 @@ public sealed class CompiledContactPolicy
                 case CapScope.Category: _categoryEach |= bit; break;
                 case CapScope.Team when cap.Team is { } team:
                     var index = directory.TeamIndex(team);
-                    _teamFixed[index] = _teamFixed.GetValueOrDefault(index) | bit;
+                    _teamFixed[index] |= bit;
                     break;
                 case CapScope.Team: _teamEach |= bit; break;
             }
@@ -168,9 +170,10 @@ public sealed class CompiledContactPolicy
             : category != MessageCategory.Transactional;
 
     /// <summary>
-    /// Whether the message fits the caps and gaps given the live entries of the customer and of the
-    /// household. With <paramref name="shared"/>, <paramref name="household"/> holds the customer's
-    /// entries too (batch arbitration) and <paramref name="customer"/> is ignored. No allocation.
+    /// Whether the message fits the caps and gaps given the entries of the customer and of the
+    /// household, each in time order (oldest first). With <paramref name="shared"/>,
+    /// <paramref name="household"/> holds the customer's entries too (batch arbitration) and
+    /// <paramref name="customer"/> is ignored. No allocation.
     /// </summary>
     public Verdict Check(in ContactCandidate c, ReadOnlySpan<ContactEntry> customer, ReadOnlySpan<ContactEntry> household, bool shared, long now)
     {
@@ -204,7 +207,7 @@ public sealed class CompiledContactPolicy
         for (var m = sliding & ~full; m != 0; m &= m - 1)
         {
             var k = BitOperations.TrailingZeroCount(m);
-            if (WorstRollingWindow(k, c, shared ? household : SpanFor(k, c, customer, household), now, out _) >= _limits[k]) full |= 1UL << k;
+            if (WorstRollingWindow(k, scopes, c, shared ? household : SpanFor(k, c, customer, household), now, out _) >= _limits[k]) full |= 1UL << k;
         }
         return new Verdict(full, gap);
     }
@@ -219,10 +222,17 @@ public sealed class CompiledContactPolicy
     {
         var category = _categoryEach | _categoryFixed[(int)c.Category];
         return _counted[(int)c.Category]
-            ? new Scopes(_allScope, _channelEach | _channelFixed[(int)c.Channel], _teamEach | _teamFixed.GetValueOrDefault(c.Team), category)
+            ? new Scopes(_allScope, _channelEach | _channelFixed[(int)c.Channel], _teamEach | ((uint)c.Team < (uint)_teamFixed.Length ? _teamFixed[c.Team] : 0), category)
             : new Scopes(0, 0, 0, category);
     }
 
+    /// <summary>
+    /// Counts, for each cap in <paramref name="selfCaps"/> (entries of the customer) or
+    /// <paramref name="otherCaps"/> (entries of other household members), the live entries in its
+    /// window; notes rolling caps with entries after the message, and the first gap too short.
+    /// Entries are in time order, so the scan runs from the newest and stops at the oldest time any
+    /// of these caps or gaps looks at.
+    /// </summary>
     void Pass(in ContactCandidate c, in Scopes scopes, ReadOnlySpan<ContactEntry> entries, ulong selfCaps, ulong otherCaps, Gap[] gaps, long now,
         Span<int> counts, ref ulong sliding, ref int gap)
     {
@@ -230,8 +240,17 @@ public sealed class CompiledContactPolicy
         var day = c.Day;
         ulong hourCaps = _windowCaps[(int)CapWindow.Hour], weekCaps = _windowCaps[(int)CapWindow.Rolling7Days];
         ulong dayCaps = _windowCaps[(int)CapWindow.Day], monthCaps = _windowCaps[(int)CapWindow.Month];
-        foreach (ref readonly var e in entries)
+        var caps = selfCaps | otherCaps;
+        var horizon = long.MaxValue;
+        if ((caps & hourCaps) != 0) horizon = t - Hour + 1;
+        if ((caps & dayCaps) != 0) horizon = Math.Min(horizon, day.Start);
+        if ((caps & weekCaps) != 0) horizon = Math.Min(horizon, t - Week + 1);
+        if ((caps & monthCaps) != 0) horizon = Math.Min(horizon, day.MonthStart);
+        foreach (var g in gaps) horizon = Math.Min(horizon, t - g.Ticks + 1);
+        for (var i = entries.Length - 1; i >= 0; i--)
         {
+            ref readonly var e = ref entries[i];
+            if (e.At < horizon) break;
             if (e.ExpiresAt <= now) continue;
             var isSelf = e.Profile == c.Profile;
             var m = Matches(scopes, c, e) & (isSelf ? selfCaps : otherCaps);
@@ -283,8 +302,8 @@ public sealed class CompiledContactPolicy
         IsCustomerCap(k, c) ? customer : household;
 
     /// <summary>Whether entry <paramref name="e"/> counts toward cap <paramref name="k"/> for the message, ignoring its window.</summary>
-    bool Counts(int k, in ContactCandidate c, in ContactEntry e, long now) =>
-        e.ExpiresAt > now && (Matches(ScopesOf(c), c, e) & (1UL << k)) != 0 && (!IsCustomerCap(k, c) || e.Profile == c.Profile);
+    bool Counts(int k, in Scopes scopes, in ContactCandidate c, in ContactEntry e, long now) =>
+        e.ExpiresAt > now && (Matches(scopes, c, e) & (1UL << k)) != 0 && (!IsCustomerCap(k, c) || e.Profile == c.Profile);
 
     static long Length(CapWindow window) => window == CapWindow.Hour ? Hour : Week;
 
@@ -293,14 +312,14 @@ public sealed class CompiledContactPolicy
     /// message, and where that window ends (UTC ticks). Windows are (x - length, x] for x from the
     /// message's time up to one length later; the count is highest at the message or at an entry.
     /// </summary>
-    int WorstRollingWindow(int k, in ContactCandidate c, ReadOnlySpan<ContactEntry> entries, long now, out long end)
+    int WorstRollingWindow(int k, in Scopes scopes, in ContactCandidate c, ReadOnlySpan<ContactEntry> entries, long now, out long end)
     {
         var length = Length(_windows[k]);
         var buffer = entries.Length <= 128 ? stackalloc long[entries.Length] : new long[entries.Length];
         var n = 0;
         foreach (ref readonly var e in entries)
         {
-            if (Math.Abs(e.At - c.At) < length && Counts(k, c, e, now)) buffer[n++] = e.At;
+            if (Math.Abs(e.At - c.At) < length && Counts(k, scopes, c, e, now)) buffer[n++] = e.At;
         }
         var times = buffer[..n];
         times.Sort();
@@ -325,6 +344,7 @@ public sealed class CompiledContactPolicy
     {
         var reasons = new List<HoldReason>();
         var context = Context(c);
+        var scopes = ScopesOf(c);
         for (var m = verdict.Caps; m != 0; m &= m - 1)
         {
             var k = BitOperations.TrailingZeroCount(m);
@@ -335,14 +355,14 @@ public sealed class CompiledContactPolicy
                 case CapWindow.Day: (from, to) = (c.Day.Start, c.Day.End); break;
                 case CapWindow.Month: (from, to) = (c.Day.MonthStart, c.Day.MonthEnd); break;
                 default:
-                    WorstRollingWindow(k, c, entries, now, out var end);
+                    WorstRollingWindow(k, scopes, c, entries, now, out var end);
                     (from, to) = (end - Length(_windows[k]) + 1, end + 1);
                     break;
             }
             var used = new List<ContactSend>();
             foreach (ref readonly var e in entries)
             {
-                if (Counts(k, c, e, now) && e.At >= from && e.At < to) used.Add(Send(e, c));
+                if (Counts(k, scopes, c, e, now) && e.At >= from && e.At < to) used.Add(Send(e, c));
             }
             used.Sort((a, b) => a.At.CompareTo(b.At));
             reasons.Add(new HoldReason(HoldCode.CapReached, _capRules[k], used, null, context));
@@ -391,7 +411,7 @@ public sealed class CompiledContactPolicy
         }
     }
 
-    ExplanationContext Context(in ContactCandidate c) => new(Directory[c.Campaign], c.Calendar, c.Day.Date, Definition.Currency);
+    ExplanationContext Context(in ContactCandidate c) => new(Directory[c.Campaign], c.Calendar, c.Day.Date, this);
 
     ContactSend Send(in ContactEntry e, in ContactCandidate c) =>
         new(Directory[e.Campaign], new DateTimeOffset(e.At, TimeSpan.Zero), e.State, e.Profile != c.Profile);

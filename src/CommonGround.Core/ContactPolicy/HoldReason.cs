@@ -67,8 +67,8 @@ public sealed class HoldReason
     public override string ToString() => Text;
 }
 
-/// <summary>What the wording needs besides the reason: the held-back campaign, the customer's calendar, the currency.</summary>
-sealed record ExplanationContext(CampaignFacts Held, LocalCalendar Calendar, DateOnly LocalDate, string Currency);
+/// <summary>What the wording needs besides the reason: the held-back campaign, the customer's calendar, the policy (currency, team priorities).</summary>
+sealed record ExplanationContext(CampaignFacts Held, LocalCalendar Calendar, DateOnly LocalDate, CompiledContactPolicy Policy);
 
 /// <summary>The sentences of <see cref="HoldReason.Text"/>.</summary>
 static class Explanation
@@ -108,18 +108,20 @@ static class Explanation
     }
 
     /// <summary>
-    /// "'Gold tier offer' (loyalty, priority 1)": the campaign, its team, and why it came first —
-    /// a better priority, else its expected value; one sent or reserved earlier says so.
+    /// "'Gold tier offer' (loyalty, priority 1)": the campaign, its team, and why it came first — a
+    /// better priority, else a better team priority, else its expected value; one sent or reserved
+    /// earlier without a better priority says so.
     /// </summary>
     static string Send(ContactSend send, ExplanationContext context)
     {
         var campaign = send.Campaign;
         var held = context.Held;
+        var policy = context.Policy;
         var why = send.State switch
         {
-            EntryState.Planned when campaign.Priority < held.Priority || campaign.Priority > held.Priority => $"priority {campaign.Priority}",
-            EntryState.Planned => Words.Money(campaign.ExpectedValue, context.Currency),
             _ when campaign.Priority < held.Priority => $"priority {campaign.Priority}",
+            EntryState.Planned when policy.TeamPriority(campaign.Team) < policy.TeamPriority(held.Team) => $"team priority {policy.TeamPriority(campaign.Team)}",
+            EntryState.Planned => Words.Money(campaign.ExpectedValue, policy.Definition.Currency),
             EntryState.Sent => "already sent",
             _ => "already reserved",
         };

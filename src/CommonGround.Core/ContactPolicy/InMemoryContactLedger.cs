@@ -70,13 +70,14 @@ public sealed class InMemoryContactLedger : IContactLedger
     public ValueTask<IReadOnlyList<ContactEntry>> ReadAsync(ProfileId profile, string? household, DateTimeOffset now, CancellationToken ct)
     {
         var (customerStripe, householdStripe) = StripesOf(profile, household);
-        var live = new List<ContactEntry>();
+        List<ContactEntry>? live = null;
         var utcNow = now.UtcTicks;
         using (new Held(customerStripe, householdStripe))
         {
-            if (customerStripe.TryCustomer(profile) is { } customer) Live(customer.Span, utcNow, live);
-            if (household is not null && householdStripe.TryHousehold(household) is { } members) Live(members.Span, utcNow, live);
+            if (customerStripe.TryCustomer(profile) is { Count: > 0 } customer) Live(customer.Span, utcNow, ref live);
+            if (household is not null && householdStripe.TryHousehold(household) is { Count: > 0 } members) Live(members.Span, utcNow, ref live);
         }
+        if (live is null) return new(Array.Empty<ContactEntry>());
         var distinct = live.DistinctBy(e => e.Reservation).OrderBy(e => e.At).ThenBy(e => e.Profile).ThenBy(e => e.Sequence).ToList();
         return new(distinct);
     }
@@ -92,11 +93,11 @@ public sealed class InMemoryContactLedger : IContactLedger
         return dropped;
     }
 
-    static void Live(ReadOnlySpan<ContactEntry> entries, long now, List<ContactEntry> into)
+    static void Live(ReadOnlySpan<ContactEntry> entries, long now, ref List<ContactEntry>? into)
     {
         foreach (var e in entries)
         {
-            if (e.IsLive(now)) into.Add(e);
+            if (e.IsLive(now)) (into ??= []).Add(e);
         }
     }
 
@@ -206,7 +207,7 @@ public sealed class InMemoryContactLedger : IContactLedger
         }
     }
 
-    /// <summary>One customer's or household's entries, in the order they were added.</summary>
+    /// <summary>One customer's or household's entries, in time order (as <see cref="CompiledContactPolicy.Check"/> needs).</summary>
     sealed class Entries
     {
         ContactEntry[] _items = new ContactEntry[4];
@@ -225,7 +226,12 @@ public sealed class InMemoryContactLedger : IContactLedger
                 Compact(now);
                 if (Count > _items.Length / 2) Array.Resize(ref _items, _items.Length * 2);
             }
-            _items[Count++] = entry;
+            // Nearly always the newest; a message reported late moves into its place.
+            var at = Count;
+            while (at > 0 && _items[at - 1].At > entry.At) at--;
+            Array.Copy(_items, at, _items, at + 1, Count - at);
+            _items[at] = entry;
+            Count++;
         }
 
         public ContactEntry? Find(long sequence)

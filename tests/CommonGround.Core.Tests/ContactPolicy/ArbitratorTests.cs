@@ -67,6 +67,7 @@ public class ArbitratorTests
         var at = Local(2026, 6, 10, 10, 0);
         var byTeam = Arbitrate(world, PlanFor(at, (Campaign.Email("a-content", team: "content"), at), (Campaign.Email("z-stores", team: "stores"), at)));
         Assert.Equal(["z-stores"], Kept(byTeam));
+        Assert.Equal("held back: 1 marketing message a day across teams, already used by 'z-stores' (stores, team priority 1)", byTeam.Explain(0)[0].Text);
         var byId = Arbitrate(world, PlanFor(at, (Campaign.Email("b", team: "x"), at), (Campaign.Email("a", team: "y"), at)));
         Assert.Equal(["a"], Kept(byId));
     }

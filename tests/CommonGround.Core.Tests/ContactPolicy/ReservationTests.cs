@@ -107,6 +107,32 @@ public class ReservationTests
         Assert.Equal(ReservationResult.AlreadySent, Confirm(world, decision.Reservation!.Value));
     }
 
+    [Fact]
+    public async Task A_sweep_forgets_lapsed_reservations_and_messages_past_the_retention()
+    {
+        var world = OnePerDay();
+        world.SendAt(Local(2026, 6, 10, 10, 0), 1, Campaign.GoldTier);
+        Assert.True(world.Decide(2, Campaign.Spring).Allowed);
+        world.Time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(1, world.Ledger.Sweep(world.Time.GetUtcNow()));
+        world.Time.Advance(CompiledContactPolicy.Retention);
+        Assert.Equal(1, world.Ledger.Sweep(world.Time.GetUtcNow()));
+        Assert.Empty(await world.Ledger.ReadAsync(new ProfileId(1), null, world.Time.GetUtcNow(), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Messages_reported_late_count_in_their_place()
+    {
+        var world = new PolicyWorld(Policy(Cap(3, CapWindow.Hour)), Local(2026, 6, 10, 10, 0));
+        world.SendAt(Local(2026, 6, 10, 10, 0), 1, Campaign.GoldTier);
+        var ct = TestContext.Current.CancellationToken;
+        await world.Decider.RecordSentAsync(new SentMessage(new ProfileId(1), Campaign.Winback, Local(2026, 6, 10, 8, 0), TimeZone: Brussels), ct);
+        await world.Decider.RecordSentAsync(new SentMessage(new ProfileId(1), Campaign.Spring, Local(2026, 6, 10, 9, 30), TimeZone: Brussels), ct);
+        // In the last hour at 10:10: 09:30 and 10:00; the 08:00 one, reported after, must not hide the 10:00 one.
+        Assert.True(world.DecideAt(Local(2026, 6, 10, 10, 10), 1, Campaign.Email("third")).Allowed);
+        Assert.False(world.DecideAt(Local(2026, 6, 10, 10, 11), 1, Campaign.Email("fourth")).Allowed);
+    }
+
     [Theory]
     [InlineData("""{"campaign_name":"x","team":"t","channel":"email"}""", "properties.campaign_id: is missing")]
     [InlineData("""{"campaign_id":"new","team":"t","channel":"email"}""", "properties.campaign_name: is missing and campaign 'new' is not known yet.")]
