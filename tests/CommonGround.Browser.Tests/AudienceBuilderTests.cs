@@ -43,7 +43,9 @@ public sealed class AudienceBuilderTests(DemoSite site)
 
         await ui.Page.GetByRole(AriaRole.Button, new() { Name = "Add a condition" }).ClickAsync();
         await Assertions.Expect(conditions).ToHaveCountAsync(3);
-        await conditions.Nth(2).GetByLabel("Condition", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Consented to a channel" });
+        var kind = conditions.Nth(2).GetByLabel("Condition", new() { Exact = true });
+        await Assertions.Expect(kind).ToBeFocusedAsync();
+        await kind.SelectOptionAsync(new SelectOptionValue { Label = "Consented to a channel" });
         var expected = Rule + " and consent email for marketing";
         await Assertions.Expect(Explanation(ui)).ToHaveTextAsync(AudienceExplainer.Explain(AudienceText.Parse(expected)));
         await Assertions.Expect(ui.Page.Locator(".canonical pre")).ToHaveTextAsync(AudienceText.Format(AudienceText.Parse(expected)));

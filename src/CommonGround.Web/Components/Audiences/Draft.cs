@@ -19,6 +19,9 @@ public abstract class DraftNode
 
     /// <summary>People who match are excluded: the rule's "not".</summary>
     public bool Negated { get; set; }
+
+    /// <summary>Just added by the person: its first field takes the keyboard focus once shown.</summary>
+    public bool Fresh { get; set; }
 }
 
 /// <summary>Conditions joined by "and" (match all) or "or" (match any).</summary>
