@@ -35,6 +35,7 @@ public sealed partial class PostgresStore : IStore
         Records = new RecordStore(_db);
         Identity = new IdentityStore(_db);
         Profiles = new ProfileStore(_db, Sources);
+        Audiences = new AudienceStore(_db);
     }
 
     public string Provider => StoreOptions.Postgres;
@@ -54,6 +55,7 @@ public sealed partial class PostgresStore : IStore
     public IRecordStore Records { get; }
     public IIdentityStore Identity { get; }
     public IProfileStore Profiles { get; }
+    public IAudienceStore Audiences { get; }
 
     public async Task MigrateAsync(CancellationToken ct)
     {

@@ -97,6 +97,7 @@ public sealed class RunningServer : IAsyncDisposable
         public Storage.IRecordStore Records => inner.Records;
         public Storage.IIdentityStore Identity => inner.Identity;
         public Storage.IProfileStore Profiles => inner.Profiles;
+        public Storage.IAudienceStore Audiences => inner.Audiences;
         public Task MigrateAsync(CancellationToken ct) => inner.MigrateAsync(ct);
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
