@@ -155,6 +155,31 @@ public sealed class DemoCommandTests
     [Theory]
     [InlineData(StoreOptions.DuckDb)]
     [InlineData(StoreOptions.Postgres)]
+    public async Task Every_team_has_audiences_the_catalog_knows_and_each_reaches_people(string provider)
+    {
+        await using var test = await TestStores.CreateAsync(provider, Ct);
+        var options = Options();
+        await DemoWorkspace.EnsureAsync(test.Store, options, null, Ct);
+        await new IdentityResolver(test.Store, new IdentityOptions { DefaultPhoneRegion = "GB" }, new HouseholdOptions(), TimeProvider.System)
+            .CatchUpAsync(null, Ct);
+
+        var audiences = await test.Store.Audiences.ListAsync(Ct);
+
+        Assert.Equal(DemoAudiences.All.Count, audiences.Count);
+        Assert.Equal(DemoWorkspace.SourceNames.Select(s => s.Team).Order(), audiences.Select(a => a.Team!).Distinct().Order());
+        var catalog = await test.Store.Catalog.ListAsync(null, Ct);
+        foreach (var audience in audiences)
+        {
+            Assert.Empty(Audiences.AudienceValidator.Validate(audience.Definition, catalog, Audiences.AudienceValidator.ComputedTraits,
+                [.. audiences.Select(a => a.Name)]));
+            var preview = await test.Store.Audiences.PreviewAsync(audience.Definition, options.Time.GetUtcNow(), 0, Ct);
+            Assert.True(preview.Size > 0, $"\"{audience.Name}\" reaches nobody");
+        }
+    }
+
+    [Theory]
+    [InlineData(StoreOptions.DuckDb)]
+    [InlineData(StoreOptions.Postgres)]
     public async Task Running_it_again_creates_nothing_new(string provider)
     {
         await using var test = await TestStores.CreateAsync(provider, Ct);

@@ -28,10 +28,7 @@ public static class Capabilities
         ]),
         new("Activation",
         [
-            Planned("Audiences", "/audiences", "Targeting logic every team can read.",
-                "Build an audience with rules over profiles, traits, events and consent.",
-                "See its reach and overlap with other audiences before anyone sends a message.",
-                "Rules compile to queries pushed down to the store, so counts stay fast."),
+            Built("Audiences", "/audiences", "Targeting logic every team can read: build an audience, see who it reaches, in plain English."),
             Planned("Campaign calendar", "/campaigns/calendar", "One cross-team campaign calendar.",
                 "Every team's campaigns on one calendar: channels, schedules, priorities and holdouts.",
                 "Spot weeks when the same customers are contacted by several teams."),
