@@ -94,6 +94,8 @@ public static class CommonGroundApp
         app.MapEventEndpoints();
         app.MapCatalogEndpoints();
         app.MapProfileEndpoints();
+        app.MapAudienceEndpoints();
+        app.MapCampaignEndpoints();
         app.MapUiSessionEndpoints();
         app.MapUi<App>();
         return app;
