@@ -50,6 +50,7 @@ public sealed class DemoSite : IAsyncLifetime
         Server = await RunningServer.StartAsync(_store, ct: ct);
         // What the server does in the background, done now, so the pages have profiles from the start.
         await Server.ResolveAsync(ct);
+        await DemoCampaigns.TargetAsync(Store, TimeProvider.System, ct);
         (Person, PersonEmail) = await FindPersonAsync(ct);
     }
 

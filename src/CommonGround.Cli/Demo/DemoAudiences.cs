@@ -40,11 +40,14 @@ public static class DemoAudiences
         {
             if (await store.Audiences.FindByNameAsync(name, ct) is not null) continue;
             var definition = AudienceText.Parse(rule);
-            await store.Audiences.AddAsync(new Audience("aud_demo_" + Slug(name), name, team, description, definition,
+            await store.Audiences.AddAsync(new Audience(Id(name), name, team, description, definition,
                 AudienceText.Format(definition), "demo", now, "demo", now), ct);
         }
     }
 
-    static string Slug(string name) =>
+    /// <summary>The demo audience's id: fixed, so demo campaigns can name it.</summary>
+    public static string Id(string name) => "aud_demo_" + Slug(name);
+
+    internal static string Slug(string name) =>
         string.Concat(name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_')).Trim('_');
 }
