@@ -29,11 +29,8 @@ public static class Capabilities
         new("Activation",
         [
             Built("Audiences", "/audiences", "Targeting logic every team can read: build an audience, see who it reaches, in plain English."),
-            Planned("Campaign calendar", "/campaigns/calendar", "One cross-team campaign calendar.",
-                "Every team's campaigns on one calendar: channels, schedules, priorities and holdouts.",
-                "Spot weeks when the same customers are contacted by several teams."),
-            Planned("Campaign overlap", "/campaigns/overlap", "Which campaigns reach the same people.",
-                "How many customers two or more campaigns share, by channel and by week."),
+            Built("Campaign calendar", "/campaigns/calendar", "Every team's campaigns on one calendar, by week and month, with the days that contact the same customers too often."),
+            Built("Campaign overlap", "/campaigns/overlap", "Which campaigns reach the same customers and households: a heatmap and the people contacted most."),
             Planned("Contact policy", "/contact-policy", "One contact policy for every team.",
                 "Caps per customer and per household, quiet hours and consent, shared by all teams.",
                 "Arbitration when campaigns compete for the same person, decided in real time."),
