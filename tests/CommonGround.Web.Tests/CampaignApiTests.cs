@@ -10,19 +10,6 @@ namespace CommonGround.Web.Tests;
 /// <summary>The campaign calendar API: who may change what, bad input, the calendar, overlap and the global control group.</summary>
 public abstract class CampaignApiTests(string provider) : ServerTests(provider)
 {
-    Task<HttpResponseMessage> Send(HttpMethod method, string path, string? key = null, object? json = null) =>
-        Server.Http.SendAsync(Server.Api(method, path, key, json), Ct);
-
-    static async Task<JsonElement> Json(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        Assert.Equal(expected, response.StatusCode);
-        return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-    }
-
-    async Task<string> TeamKeyAsync(string team) =>
-        (await Json(await Send(HttpMethod.Post, "/api/keys", json: new { role = "team", team }), HttpStatusCode.Created))
-            .GetProperty("secret").GetString()!;
-
     static object Campaign(string name, string? team = "loyalty", string channel = "email", object? schedule = null, string? status = null) => new
     {
         name, team, channel, category = "marketing", audienceId = "aud-1",
@@ -193,6 +180,39 @@ public abstract class CampaignApiTests(string provider) : ServerTests(provider)
         new(new ProfileId(profile), household, holdout, control);
 
     Task SetTargetsAsync(string campaign, CampaignTarget[] targets) => Store.Store.Campaigns.SetTargetsAsync(campaign, targets, Ct);
+
+    [Fact]
+    public async Task Refreshing_targets_fills_the_list_from_the_campaigns_audience()
+    {
+        var batch = string.Join(",", Enumerable.Range(1, 3).Select(i =>
+            $$"""{"type":"identify","messageId":"m-{{i}}","userId":"u-{{i}}","traits":{"vip":true},"timestamp":"2026-03-01T10:00:00Z"}"""));
+        Assert.Equal(HttpStatusCode.OK, (await Server.Http.SendAsync(Server.Track("/v1/batch", $$"""{"batch":[{{batch}}]}"""), Ct)).StatusCode);
+        await Server.ResolveAsync(Ct);
+        var rule = Audiences.AudienceText.Parse("vip = true");
+        var audience = new Audiences.Audience("aud_vip", "VIPs", "loyalty", null, rule, Audiences.AudienceText.Format(rule), "k", DateTimeOffset.UtcNow, "k", DateTimeOffset.UtcNow);
+        await Store.Store.Audiences.AddAsync(audience, Ct);
+        var withAudience = await CreateAsync(Campaign("VIP mail"));
+        var id = withAudience.GetProperty("id").GetString();
+        await Send(HttpMethod.Put, $"/api/campaigns/{id}", json: new
+        {
+            name = "VIP mail", team = "loyalty", channel = "email", category = "marketing", audienceId = "aud_vip",
+            schedule = new { kind = "oneOff", at = "2026-05-05T09:00:00Z" }, holdoutShare = 0.1,
+        });
+        var without = (await CreateAsync(new
+        {
+            name = "No audience", team = "loyalty", channel = "email", category = "marketing", schedule = new { kind = "oneOff", at = "2026-05-05T09:00:00Z" },
+        })).GetProperty("id").GetString();
+
+        var refresh = await Json(await Send(HttpMethod.Post, $"/api/campaigns/{id}/refresh-targets?asOf=2026-04-01T00:00:00Z"), HttpStatusCode.OK);
+
+        Assert.Equal(3, refresh.GetProperty("targets").GetInt64());
+        Assert.Equal(3, refresh.GetProperty("contacted").GetInt64() + refresh.GetProperty("heldOut").GetInt64());
+        Assert.Equal(3, (await Store.Store.Campaigns.ListTargetsAsync(id!, Ct)).Count);
+        await ProblemAsync(await Send(HttpMethod.Post, $"/api/campaigns/{without}/refresh-targets"), HttpStatusCode.Conflict);
+        await ProblemAsync(await Send(HttpMethod.Post, $"/api/campaigns/{id}/refresh-targets", await TeamKeyAsync("web")), HttpStatusCode.Forbidden);
+        await ProblemAsync(await Send(HttpMethod.Post, $"/api/campaigns/{id}/refresh-targets?asOf=soon"), HttpStatusCode.BadRequest);
+        await ProblemAsync(await Send(HttpMethod.Post, "/api/campaigns/c_none/refresh-targets"), HttpStatusCode.NotFound);
+    }
 
     [Fact]
     public async Task Only_an_admin_switches_the_global_control_group()

@@ -30,6 +30,9 @@ public static class CampaignEndpoints
         group.MapGet("/{id}", GetAsync).WithName("GetCampaign");
         group.MapPut("/{id}", UpdateAsync).WithName("UpdateCampaign")
             .WithSummary("Replaces the campaign's fields (status moves: draft → scheduled/live, scheduled → draft/live/done, live → done). Its own team or an admin.");
+        group.MapPost("/{id}/refresh-targets", RefreshTargetsAsync).WithName("RefreshCampaignTargets")
+            .WithSummary("Snapshots the campaign's audience (as of ?asOf=, default now) and makes its members the campaign's targets, " +
+                "with the campaign's holdout and the global control group marked. Its own team or an admin.");
         group.MapDelete("/{id}", DeleteAsync).WithName("DeleteCampaign").WithSummary("Deletes the campaign and its target list. Its own team or an admin.");
 
         var settings = app.MapGroup("/api/settings").WithTags("Campaigns").RequireAuthorization();
@@ -87,6 +90,34 @@ public static class CampaignEndpoints
         var caller = http.User.Caller();
         if (!caller.CanSee(current.Team)) return OtherTeam(caller, current.Team);
         return await store.Campaigns.DeleteAsync(id, ct) ? TypedResults.NoContent() : NotFound(id);
+    }
+
+    static async Task<Results<Ok<CampaignTargetsRefresh>, ValidationProblem, ProblemHttpResult>> RefreshTargetsAsync(
+        string id, string? asOf, HttpContext http, IStore store, TimeProvider time, CancellationToken ct)
+    {
+        var at = time.GetUtcNow();
+        if (asOf is not null && !CampaignRules.TryParseTime(asOf, out at))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["asOf"] = [$"'{asOf}' is not a time; use ISO-8601, e.g. 2026-05-04T09:00:00Z, or leave it out for now."],
+            });
+        }
+        if (await store.Campaigns.FindAsync(id, ct) is not { } campaign) return NotFound(id);
+        var caller = http.User.Caller();
+        if (!caller.CanSee(campaign.Team)) return OtherTeam(caller, campaign.Team);
+        try
+        {
+            return TypedResults.Ok(await store.Campaigns.RefreshTargetsAsync(id, at, ct));
+        }
+        catch (KeyNotFoundException)
+        {
+            return NotFound(id);
+        }
+        catch (Audiences.Sql.AudienceCompileException ex)
+        {
+            return TypedResults.Problem(statusCode: 409, title: "The campaign's audience cannot be evaluated.", detail: ex.Message);
+        }
     }
 
     static async Task<Results<Ok<CalendarResponse>, ValidationProblem>> CalendarAsync(
