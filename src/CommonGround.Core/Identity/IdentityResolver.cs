@@ -226,7 +226,7 @@ public sealed class IdentityResolver(IStore store, IdentityOptions identity, Hou
     }
 
     /// <summary>Profiles whose audience rows are recomputed per transaction.</summary>
-    public int RefreshSize { get; init; } = 5_000;
+    public int RefreshSize { get; init; } = 20_000;
 
     IdentifierLink Link(Identifier identifier, ProfileId profile) =>
         new(identifier, profile, identifier.Type == IdentifierTypes.Email ? BusinessKey.FromEmail(identifier.Value)?.Id : null);

@@ -94,6 +94,7 @@ public static class CommonGroundApp
         app.MapCatalogEndpoints();
         app.MapProfileEndpoints();
         app.MapAudienceEndpoints();
+        app.MapCampaignEndpoints();
         app.MapUiSessionEndpoints();
         app.MapRazorComponents<App>();
         return app;
