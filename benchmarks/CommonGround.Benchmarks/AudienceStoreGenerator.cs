@@ -25,7 +25,8 @@ namespace CommonGround.Benchmarks;
 /// </remarks>
 static class AudienceStoreGenerator
 {
-    public sealed record Settings(long Profiles, long Events, int Seed, string DataDirectory, int Campaigns);
+    /// <param name="CampaignsOnly">Add the campaigns to a store generated before the store had them (same seed and sizes).</param>
+    public sealed record Settings(long Profiles, long Events, int Seed, string DataDirectory, int Campaigns, bool CampaignsOnly = false);
 
     /// <summary>The moment the generated history ends: audiences are evaluated as of then.</summary>
     public static readonly DateTime End = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
@@ -33,7 +34,7 @@ static class AudienceStoreGenerator
 
     public static async Task<int> RunAsync(Settings s)
     {
-        if (Directory.Exists(s.DataDirectory) && Directory.EnumerateFileSystemEntries(s.DataDirectory).Any())
+        if (!s.CampaignsOnly && Directory.Exists(s.DataDirectory) && Directory.EnumerateFileSystemEntries(s.DataDirectory).Any())
         {
             Console.Error.WriteLine($"The data folder '{s.DataDirectory}' is not empty; give a new one (the generator never overwrites).");
             return 2;
@@ -47,7 +48,8 @@ static class AudienceStoreGenerator
         using var connection = new DuckDBConnection($"Data Source={Path.Combine(s.DataDirectory, DuckDbStore.FileName)}");
         connection.Open();
         var g = new Writer(connection, s);
-        g.Fill();
+        if (s.CampaignsOnly) g.FillCampaigns();
+        else g.Fill();
         var checksum = Checksum(connection);
         File.WriteAllText(Path.Combine(s.DataDirectory, "checksum.txt"), checksum);
         Console.WriteLine(checksum);
@@ -88,6 +90,16 @@ static class AudienceStoreGenerator
             Events();
             Traits();
             if (HasCampaigns()) Campaigns();
+            Step("checkpoint", "CHECKPOINT");
+        }
+
+        public void FillCampaigns()
+        {
+            Run($"CREATE OR REPLACE TEMP MACRO rnd(k, purpose) AS ((hash(k, purpose, {s.Seed}) >> 11)::DOUBLE / 9007199254740992.0)");
+            Run($"CREATE OR REPLACE TEMP MACRO pick(k, purpose, n) AS (1 + (hash(k, purpose, {s.Seed}) % n)::BIGINT)");
+            Run("DELETE FROM campaign_targets");
+            Run("DELETE FROM campaigns");
+            Campaigns();
             Step("checkpoint", "CHECKPOINT");
         }
 
@@ -265,11 +277,11 @@ static class AudienceStoreGenerator
     {
         var queries = new List<(string, string)>
         {
-            ("profiles", "SELECT count(*), sum(profile_id), sum(coalesce(merged_into, 0)), sum(epoch(created_at))::BIGINT FROM profiles"),
+            ("profiles", "SELECT count(*), sum(profile_id), sum(coalesce(merged_into, 0)), sum(epoch(created_at)::BIGINT) FROM profiles"),
             ("profile_identifiers", "SELECT count(*), sum(profile_id), sum(length(value)), count(DISTINCT type) FROM profile_identifiers"),
-            ("events", "SELECT count(*), sum(profile_id), sum(epoch(timestamp))::BIGINT, sum(length(coalesce(properties, '')) + length(coalesce(name, ''))) FROM events"),
+            ("events", "SELECT count(*), sum(profile_id), sum(epoch(timestamp)::BIGINT), sum(length(coalesce(properties, '')) + length(coalesce(name, ''))) FROM events"),
             ("profile_traits", "SELECT count(*), sum(event_count), sum(revenue)::BIGINT, sum(length(traits) + length(coalesce(household_id, ''))) FROM profile_traits"),
-            ("profile_consents", "SELECT count(*), sum(profile_id), count(*) FILTER (WHERE granted), sum(epoch(changed_at))::BIGINT FROM profile_consents"),
+            ("profile_consents", "SELECT count(*), sum(profile_id), count(*) FILTER (WHERE granted), sum(epoch(changed_at)::BIGINT) FROM profile_consents"),
             ("household_traits", "SELECT count(*), sum(members), sum(order_count), sum(revenue)::BIGINT FROM household_traits"),
             ("profile_businesses", "SELECT count(*), sum(profile_id), sum(length(business_id)), 0 FROM profile_businesses"),
         };
@@ -278,7 +290,7 @@ static class AudienceStoreGenerator
             command.CommandText = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'campaign_targets'";
             if (Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0)
             {
-                queries.Add(("campaigns", "SELECT count(*), count(DISTINCT team), sum(epoch(starts_at))::BIGINT, sum(length(name)) FROM campaigns"));
+                queries.Add(("campaigns", "SELECT count(*), count(DISTINCT team), sum(epoch(starts_at)::BIGINT), sum(length(name)) FROM campaigns"));
                 queries.Add(("campaign_targets", "SELECT count(*), sum(profile_id), count(*) FILTER (WHERE holdout), count(*) FILTER (WHERE control) FROM campaign_targets"));
             }
         }

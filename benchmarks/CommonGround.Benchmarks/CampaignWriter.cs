@@ -31,7 +31,8 @@ static class CampaignWriter
                 CASE WHEN c % 6 = 5 THEN 'transactional' ELSE 'marketing' END, NULL,
                 CASE WHEN c % 5 = 0 THEN 'alwaysOn' ELSE 'oneOff' END,
                 TIMESTAMP {at} + to_seconds(CASE WHEN c % 5 = 0 THEN 0 ELSE (pick(c, 71, 30) * 86400 + 9 * 3600) END),
-                CASE WHEN c % 5 = 0 THEN TIMESTAMP {AudienceStoreGenerator.Sql(To)} END, NULL, NULL,
+                CASE WHEN c % 5 = 0 THEN TIMESTAMP {AudienceStoreGenerator.Sql(To)}
+                     ELSE TIMESTAMP {at} + to_seconds(pick(c, 71, 30) * 86400 + 9 * 3600) END, NULL, NULL,
                 pick(c, 72, 5), round(rnd(c, 73) * 5, 2), 0.1, 'salt-' || c, NULL, 'scheduled',
                 'benchmark', TIMESTAMP '2025-12-01 00:00:00', 'benchmark', TIMESTAMP '2025-12-01 00:00:00'
             FROM range(1, {s.Campaigns + 1}) t(c)
