@@ -33,6 +33,7 @@ public sealed class DuckDbStore : IStore
         Identity = new DuckDbIdentityStore(db);
         Profiles = new DuckDbProfileStore(db, Sources);
         Audiences = new DuckDbAudienceStore(db);
+        Campaigns = new DuckDbCampaignStore(db, Audiences);
     }
 
     /// <summary>Opens (creating when missing) the store in <paramref name="dataDirectory"/>.</summary>
@@ -59,6 +60,7 @@ public sealed class DuckDbStore : IStore
     public IIdentityStore Identity { get; }
     public IProfileStore Profiles { get; }
     public IAudienceStore Audiences { get; }
+    public ICampaignStore Campaigns { get; }
 
     public async Task MigrateAsync(CancellationToken ct)
     {

@@ -36,6 +36,7 @@ public sealed partial class PostgresStore : IStore
         Identity = new IdentityStore(_db);
         Profiles = new ProfileStore(_db, Sources);
         Audiences = new AudienceStore(_db);
+        Campaigns = new CampaignStore(_db, Audiences);
     }
 
     public string Provider => StoreOptions.Postgres;
@@ -56,6 +57,7 @@ public sealed partial class PostgresStore : IStore
     public IIdentityStore Identity { get; }
     public IProfileStore Profiles { get; }
     public IAudienceStore Audiences { get; }
+    public ICampaignStore Campaigns { get; }
 
     public async Task MigrateAsync(CancellationToken ct)
     {

@@ -9,15 +9,6 @@ namespace CommonGround.Web.Tests;
 /// <summary>Audiences through the API: saving by text or JSON, errors with positions, explain, preview, snapshots, who may edit.</summary>
 public abstract class AudienceApiTests(string provider) : ServerTests(provider)
 {
-    Task<HttpResponseMessage> Send(HttpMethod method, string path, string? key = null, object? json = null) =>
-        Server.Http.SendAsync(Server.Api(method, path, key, json), Ct);
-
-    static async Task<JsonElement> Json(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        Assert.Equal(expected, response.StatusCode);
-        return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-    }
-
     /// <summary>Ann (gold, two orders) and Bob (silver, none), resolved, and the catalog fields the rules name.</summary>
     async Task PeopleAsync()
     {
@@ -40,9 +31,6 @@ public abstract class AudienceApiTests(string provider) : ServerTests(provider)
             new CatalogObservation(new CatalogFieldKey(DataType.Transactional, "Order Completed", "properties.revenue"), "number", "web", false, 2, now),
         ], Ct);
     }
-
-    async Task<string> TeamKeyAsync(string team) =>
-        (await Json(await Send(HttpMethod.Post, "/api/keys", json: new { role = "team", team }), HttpStatusCode.Created)).GetProperty("secret").GetString()!;
 
     [Fact]
     public async Task An_audience_is_saved_explained_previewed_and_snapshotted()

@@ -1,6 +1,7 @@
 using CommonGround.Access;
 using CommonGround.Audiences;
 using CommonGround.Audiences.Sql;
+using CommonGround.Campaigns;
 using CommonGround.Catalog;
 using CommonGround.Events;
 using CommonGround.Identity;
@@ -28,6 +29,7 @@ public interface IStore : IAsyncDisposable
     IIdentityStore Identity { get; }
     IProfileStore Profiles { get; }
     IAudienceStore Audiences { get; }
+    ICampaignStore Campaigns { get; }
 
     /// <summary>Applies the numbered schema migrations that are not applied yet. Idempotent.</summary>
     Task MigrateAsync(CancellationToken ct);
