@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text;
 using CommonGround.Identity;
 using DuckDB.NET.Data;
+using static CommonGround.Benchmarks.Measure;
+using static CommonGround.Benchmarks.Sql;
 
 namespace CommonGround.Benchmarks;
 
@@ -318,55 +320,5 @@ static class IdentityResolution
         }
     }
 
-    static void Execute(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    static long Scalar(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
-
-    // ---- process memory (Linux) ----
-
-    /// <summary>Resets the kernel's peak resident set (VmHWM) to the current one, so the next reading covers only what follows.</summary>
-    static void ResetPeakWorkingSet()
-    {
-        try
-        {
-            File.WriteAllText("/proc/self/clear_refs", "5");
-        }
-        catch (IOException)
-        {
-            // Not Linux, or not allowed: the peak then covers the whole process.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-
-    /// <summary>CPU time of the whole process (all threads: the GC's and DuckDB's included).</summary>
-    static TimeSpan CpuTime()
-    {
-        using var process = Process.GetCurrentProcess();
-        return process.TotalProcessorTime;
-    }
-
-    static long PeakWorkingSet()
-    {
-        using var process = Process.GetCurrentProcess();
-        return process.PeakWorkingSet64;
-    }
-
     static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
-
-    static string MiB(long bytes) => $"{bytes / 1048576.0:N0} MiB";
-
-    static string Join(IEnumerable<double> values, string format) =>
-        string.Join(" / ", values.Select(v => v.ToString(format, CultureInfo.InvariantCulture)));
 }

@@ -6,6 +6,7 @@ using CommonGround.Storage;
 //   ingest  --provider duckdb|postgres [--connection-string CS] --batch N --seconds S --concurrency C --runs R
 //   ceiling --batch N --seconds S --runs R
 //   identity [--people 1000000] [--runs 3] [--batches 5] [--batch-events 10000] [--sql-runs 3] [--sql propagation|recursive] [--seed N]
+//   arbitration [--customers 1000000] [--campaigns 20] [--runs 3] [--sql-runs 3] [--parallelism 0] [--seed 42]
 //   micro   [BenchmarkDotNet arguments, e.g. --filter *]
 // Every mode writes NAME.json and NAME.md to --out (default benchmark-results).
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -17,6 +18,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
               [--concurrency 4] [--runs 3] [--out benchmark-results] [--cli path/to/commonground.dll]
           ... ceiling [--batch 1000] [--seconds 20] [--runs 3] [--out benchmark-results]
           ... identity [--people 1000000] [--runs 3] [--batches 5] [--batch-events 10000] [--sql-runs 3] [--sql propagation|recursive] [--seed 42] [--out benchmark-results]
+          ... arbitration [--customers 1000000] [--campaigns 20] [--runs 3] [--sql-runs 3] [--parallelism 0] [--seed 42] [--out benchmark-results]
           ... micro [BenchmarkDotNet arguments, e.g. --filter *ReaderBenchmarks*]
         """);
     return args.Length == 0 ? 2 : 0;
@@ -67,7 +69,10 @@ switch (mode)
     case "identity":
         return await IdentityResolution.RunAsync(new IdentityResolution.Settings(Number("people", 1_000_000), Number("seed", 42), Number("runs", 3),
             Number("batches", 5), Number("batch-events", 10_000), Number("sql-runs", 3), Text("sql", "propagation"), output));
+    case "arbitration":
+        return await ContactArbitration.RunAsync(new ContactArbitration.Settings(Number("customers", 1_000_000), Number("campaigns", 20), Number("runs", 3),
+            Number("sql-runs", 3), Number("parallelism", 0), Number("seed", 42), output));
     default:
-        Console.Error.WriteLine($"Unknown mode '{mode}'; use ingest, ceiling, identity or micro.");
+        Console.Error.WriteLine($"Unknown mode '{mode}'; use ingest, ceiling, identity, arbitration or micro.");
         return 2;
 }

@@ -57,3 +57,60 @@ static class Output
         Console.WriteLine($"Written to {Path.Combine(directory, name)}.json and .md");
     }
 }
+
+/// <summary>What the process used: CPU time and peak resident memory (Linux).</summary>
+static class Measure
+{
+    /// <summary>Resets the kernel's peak resident set (VmHWM) to the current one, so the next reading covers only what follows.</summary>
+    public static void ResetPeakWorkingSet()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+        catch (IOException)
+        {
+            // Not Linux, or not allowed: the peak then covers the whole process.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>CPU time of the whole process (all threads: the GC's and DuckDB's included).</summary>
+    public static TimeSpan CpuTime()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
+    public static long PeakWorkingSet()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.PeakWorkingSet64;
+    }
+
+    public static string MiB(long bytes) => $"{bytes / 1048576.0:N0} MiB";
+
+    /// <summary>"1.25 / 1.31 / 1.28": each run's figure.</summary>
+    public static string Join(IEnumerable<double> values, string format) =>
+        string.Join(" / ", values.Select(v => v.ToString(format, System.Globalization.CultureInfo.InvariantCulture)));
+}
+
+/// <summary>Plain SQL on a DuckDB connection, for the baselines.</summary>
+static class Sql
+{
+    public static void Execute(DuckDB.NET.Data.DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    public static long Scalar(DuckDB.NET.Data.DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
