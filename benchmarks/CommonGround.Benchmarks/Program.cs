@@ -7,6 +7,8 @@ using CommonGround.Storage;
 //   ceiling --batch N --seconds S --runs R
 //   identity [--people 1000000] [--runs 3] [--batches 5] [--batch-events 10000] [--sql-runs 3] [--sql propagation|recursive] [--seed N]
 //   arbitration [--customers 1000000] [--campaigns 20] [--runs 3] [--sql-runs 3] [--parallelism 0] [--seed 42]
+//   audiences-generate [--profiles 10000000] [--events 100000000] [--seed 42] [--campaigns 100] [--data DIR] [--only campaigns]
+//   audiences [--data DIR] [--runs 5] [--provider duckdb|postgres] [--connection-string CS]
 //   micro   [BenchmarkDotNet arguments, e.g. --filter *]
 // Every mode writes NAME.json and NAME.md to --out (default benchmark-results).
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -19,6 +21,8 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
           ... ceiling [--batch 1000] [--seconds 20] [--runs 3] [--out benchmark-results]
           ... identity [--people 1000000] [--runs 3] [--batches 5] [--batch-events 10000] [--sql-runs 3] [--sql propagation|recursive] [--seed 42] [--out benchmark-results]
           ... arbitration [--customers 1000000] [--campaigns 20] [--runs 3] [--sql-runs 3] [--parallelism 0] [--seed 42] [--out benchmark-results]
+          ... audiences-generate [--profiles 10000000] [--events 100000000] [--seed 42] [--campaigns 100] [--data DIR] [--only campaigns]
+          ... audiences [--data DIR] [--runs 5] [--out benchmark-results]
           ... micro [BenchmarkDotNet arguments, e.g. --filter *ReaderBenchmarks*]
         """);
     return args.Length == 0 ? 2 : 0;
@@ -72,7 +76,15 @@ switch (mode)
     case "arbitration":
         return await ContactArbitration.RunAsync(new ContactArbitration.Settings(Number("customers", 1_000_000), Number("campaigns", 20), Number("runs", 3),
             Number("sql-runs", 3), Number("parallelism", 0), Number("seed", 42), output));
+    case "audiences-generate":
+        var profiles = long.Parse(Text("profiles", "10000000"), System.Globalization.CultureInfo.InvariantCulture);
+        return await AudienceStoreGenerator.RunAsync(new AudienceStoreGenerator.Settings(profiles,
+            long.Parse(Text("events", (profiles * 10).ToString(System.Globalization.CultureInfo.InvariantCulture)), System.Globalization.CultureInfo.InvariantCulture),
+            Number("seed", 42), Text("data", AudienceStoreGenerator.DefaultDirectory(profiles)), Number("campaigns", 100), Text("only", "") == "campaigns"));
+    case "audiences":
+        return await AudienceBenchmark.RunAsync(new AudienceBenchmark.Settings(Text("data", AudienceStoreGenerator.DefaultDirectory(10_000_000)),
+            Number("runs", 5), output));
     default:
-        Console.Error.WriteLine($"Unknown mode '{mode}'; use ingest, ceiling, identity, arbitration or micro.");
+        Console.Error.WriteLine($"Unknown mode '{mode}'; use ingest, ceiling, identity, arbitration, audiences-generate, audiences or micro.");
         return 2;
 }

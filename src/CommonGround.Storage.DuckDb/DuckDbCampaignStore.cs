@@ -187,14 +187,10 @@ sealed class DuckDbCampaignStore(DuckDbDatabase db, IAudienceStore audiences) : 
         var reach = Rows(connection,
             $"SELECT campaign_id, count(*), count(DISTINCT household_id) FROM ({Contacted}) GROUP BY campaign_id",
             r => (r.GetString(0), r.GetInt64(1), r.GetInt64(2)));
-        var customers = Rows(connection,
-            $"WITH t AS ({Contacted}) SELECT a.campaign_id, b.campaign_id, count(*) FROM t a JOIN t b " +
-            "ON a.profile_id = b.profile_id AND a.campaign_id < b.campaign_id GROUP BY a.campaign_id, b.campaign_id",
+        var customers = Rows(connection, SharedPairs($"SELECT campaign_id, profile_id AS member FROM ({Contacted})"),
             r => (r.GetString(0), r.GetString(1), r.GetInt64(2)));
         var households = Rows(connection,
-            $"WITH h AS (SELECT DISTINCT campaign_id, household_id FROM ({Contacted}) WHERE household_id IS NOT NULL) " +
-            "SELECT a.campaign_id, b.campaign_id, count(*) FROM h a JOIN h b " +
-            "ON a.household_id = b.household_id AND a.campaign_id < b.campaign_id GROUP BY a.campaign_id, b.campaign_id",
+            SharedPairs($"SELECT DISTINCT campaign_id, household_id AS member FROM ({Contacted}) WHERE household_id IS NOT NULL"),
             r => (r.GetString(0), r.GetString(1), r.GetInt64(2)));
         tx.Commit();
         return Task.FromResult(CampaignOverlap.Assemble(from, to, active, reach, customers, households));
@@ -222,6 +218,22 @@ sealed class DuckDbCampaignStore(DuckDbDatabase db, IAudienceStore audiences) : 
             }, ("k", k), ("limit", limit));
         return Task.FromResult(new ContactPressure(day, k, total, customers));
     }
+
+    /// <summary>
+    /// Pairs of campaigns and how many members (customers or households) they share, from rows of
+    /// (campaign_id, member), one per campaign and member. Rather than joining the rows with themselves
+    /// (a member in k campaigns makes k(k-1)/2 rows, hundreds of millions for large overlapping lists),
+    /// each member's campaigns become one sorted list of small numbers, equal lists are counted, and
+    /// only the distinct lists are expanded into pairs: the work grows with the rows, not their square.
+    /// </summary>
+    static string SharedPairs(string rows) =>
+        "WITH ids AS (SELECT campaign_id, (row_number() OVER (ORDER BY campaign_id))::SMALLINT AS i FROM active_campaigns), " +
+        $"sets AS (SELECT list(ids.i ORDER BY ids.i) AS l FROM ({rows}) t JOIN ids ON ids.campaign_id = t.campaign_id GROUP BY t.member HAVING count(*) > 1), " +
+        "k AS (SELECT l, count(*) AS n FROM sets GROUP BY l), " +
+        "a AS (SELECT n, l, unnest(l) AS a FROM k), " +
+        "p AS (SELECT n, a, unnest(l) AS b FROM a) " +
+        "SELECT x.campaign_id, y.campaign_id, sum(p.n)::BIGINT FROM p JOIN ids x ON x.i = p.a JOIN ids y ON y.i = p.b " +
+        "WHERE p.a < p.b GROUP BY x.campaign_id, y.campaign_id";
 
     /// <summary>Puts the campaigns' ids in a temporary table of this connection, for the queries to join.</summary>
     static void Activate(DuckDBConnection connection, IReadOnlyList<Campaign> active)

@@ -5,8 +5,9 @@ namespace CommonGround.Audiences.Sql;
 /// <summary>
 /// Compiles an audience's rule into one set-based SELECT over the store's audience relations
 /// (<see cref="AudienceRelations"/>), in a <see cref="SqlDialect"/>: person traits are columns of
-/// <c>profile_traits</c>, event conditions are semi-joins on grouped aggregates of <c>events</c> by
-/// their integer <c>profile_id</c>, consent and identifiers are semi-joins on their relations. Every
+/// <c>profile_traits</c>; every event condition is a column of one grouped pass over <c>events</c> by
+/// their integer <c>profile_id</c> (FILTER per condition, one scan whatever their number), left-joined
+/// to the profiles; consent and identifiers are semi-joins on their relations. Every
 /// value of the rule is a bound parameter; relative times are resolved against the given moment.
 /// </summary>
 /// <remarks>
@@ -28,8 +29,9 @@ public sealed class AudienceSqlCompiler(SqlDialect dialect)
         ArgumentNullException.ThrowIfNull(definition);
         var context = new Context(Dialect, asOf.ToUniversalTime(), audiences);
         var where = context.Condition(definition.Rule);
+        var events = context.EventPass() is { } pass ? $" LEFT JOIN ({pass}) ev ON ev.profile_id = p.profile_id" : "";
         return new CompiledAudience(
-            $"SELECT p.profile_id, p.household_id FROM {AudienceRelations.ProfileTraits} p WHERE {where}", context.Parameters);
+            $"SELECT p.profile_id, p.household_id FROM {AudienceRelations.ProfileTraits} p{events} WHERE {where}", context.Parameters);
     }
 
     /// <summary>The rule's conditions as SQL over <c>profile_traits p</c>, collecting parameters as it goes.</summary>
@@ -57,7 +59,7 @@ public sealed class AudienceSqlCompiler(SqlDialect dialect)
             TraitIsSet s => Trait(s.Trait, x => $"{x.Sql} IS NOT NULL"),
             TraitInWindow w => Trait(w.Trait, x => InWindow(AsTime(x), w.Window)),
             EventAggregate a => Aggregate(a),
-            EventExists e => $"p.profile_id IN ({EventRows(e.Event, e.Window)})",
+            EventExists e => Exists(e),
             EventOccurrence o => Occurrence(o),
             ConsentGiven g =>
                 $"p.profile_id IN (SELECT profile_id FROM {AudienceRelations.ProfileConsents} WHERE channel = {Bind(g.Channel.ToLowerInvariant())} " +
@@ -192,20 +194,46 @@ public sealed class AudienceSqlCompiler(SqlDialect dialect)
 
         // ---- events
 
+        // Every event condition of the rule (those of included audiences too) is a column of one grouped
+        // pass over events, `ev`, joined to the profiles by their surviving profile: one scan of events
+        // per audience however many conditions read them, limited to the names and the time span they need.
+
         /// <summary>The surviving profile of an event: its recorded profile, or the one that absorbed it since.</summary>
         const string EventProfile = "COALESCE(s.survivor_id, e.profile_id)";
 
         string EventTime => "e." + dialect.Quote("timestamp");
 
-        /// <summary>Rows of the track event in the window, as (profile_id) with further SELECT items and GROUP BY/HAVING appended by callers.</summary>
-        string EventSource(string select, string eventName, TimeWindow? window)
+        readonly List<string> _eventColumns = [];
+        readonly Dictionary<string, string> _eventNames = new(StringComparer.Ordinal);
+        bool _openStart, _openEnd;
+        DateTimeOffset? _start, _end;
+
+        /// <summary>A column of the grouped pass: <paramref name="aggregate"/> over the person's track events of that name in the window.</summary>
+        string EventColumn(string eventName, TimeWindow? window, string aggregate)
         {
-            var where = $"e.profile_id IS NOT NULL AND e.type = 'track' AND e.name = {Bind(eventName)}";
-            if (window is not null) where += " AND " + InWindow(EventTime, window);
-            return $"SELECT {select} FROM {AudienceRelations.Events} e LEFT JOIN {AudienceRelations.ProfileSurvivors} s ON s.profile_id = e.profile_id WHERE {where}";
+            if (!_eventNames.TryGetValue(eventName, out var name)) _eventNames[eventName] = name = Bind(eventName);
+            var filter = $"e.name = {name}";
+            var (from, to) = window?.Resolve(asOf) ?? (null, null);
+            if (window is not null) filter += " AND " + InWindow(EventTime, window);
+            if (from is { } f) _start = _start is { } s0 && s0 <= f ? s0 : f; else _openStart = true;
+            if (to is { } t) _end = _end is { } e0 && e0 >= t ? e0 : t; else _openEnd = true;
+            var column = "a" + (_eventColumns.Count + 1).ToString(CultureInfo.InvariantCulture);
+            _eventColumns.Add($"{aggregate} FILTER (WHERE {filter}) AS {column}");
+            return "ev." + column;
         }
 
-        string EventRows(string eventName, TimeWindow? window) => EventSource(EventProfile, eventName, window);
+        /// <summary>The grouped pass over events the event columns come from; null when the rule reads no events.</summary>
+        public string? EventPass()
+        {
+            if (_eventColumns.Count == 0) return null;
+            var where = $"e.profile_id IS NOT NULL AND e.type = 'track' AND e.name IN ({string.Join(", ", _eventNames.Values)})";
+            if (!_openStart && _start is { } start) where += $" AND {EventTime} >= {Bind(start.ToUniversalTime())}";
+            if (!_openEnd && _end is { } end) where += $" AND {EventTime} < {Bind(end.ToUniversalTime())}";
+            return $"SELECT {EventProfile} AS profile_id, {string.Join(", ", _eventColumns)} FROM {AudienceRelations.Events} e " +
+                $"LEFT JOIN {AudienceRelations.ProfileSurvivors} s ON s.profile_id = e.profile_id WHERE {where} GROUP BY {EventProfile}";
+        }
+
+        string Exists(EventExists e) => $"COALESCE({EventColumn(e.Event, e.Window, "count(*)")}, 0) > 0";
 
         string Aggregate(EventAggregate a)
         {
@@ -216,36 +244,23 @@ public sealed class AudienceSqlCompiler(SqlDialect dialect)
             {
                 (AggregateFunction.Count, _) => "count(*)",
                 (_, null) => null,
-                (AggregateFunction.Sum, _) => $"COALESCE(sum({value}), 0)",
+                (AggregateFunction.Sum, _) => $"sum({value})",
                 (AggregateFunction.Average, _) => $"avg({value})",
                 (AggregateFunction.Minimum, _) => $"min({value})",
                 _ => $"max({value})",
             };
             if (aggregate is null) return "FALSE";
-            var rows = EventSource(EventProfile, a.Event, a.Window);
-            var test = $"{aggregate} {Sign(a.Operator)} {Bind(a.Threshold)}";
-            // A count or sum over no events is 0: when 0 passes the test, members are everyone but those whose events fail it.
-            var zeroPasses = a.Function is AggregateFunction.Count or AggregateFunction.Sum && Holds(0m, a.Operator, a.Threshold);
-            return zeroPasses
-                ? $"p.profile_id NOT IN ({rows} GROUP BY {EventProfile} HAVING NOT ({test}))"
-                : $"p.profile_id IN ({rows} GROUP BY {EventProfile} HAVING {test})";
+            var column = EventColumn(a.Event, a.Window, aggregate);
+            // A count or sum over no events is 0; an average, minimum or maximum over none is missing, and fails the test.
+            var measured = a.Function is AggregateFunction.Count or AggregateFunction.Sum ? $"COALESCE({column}, 0)" : column;
+            return $"COALESCE({measured} {Sign(a.Operator)} {Bind(a.Threshold)}, FALSE)";
         }
 
         string Occurrence(EventOccurrence o)
         {
             var when = o.Which == CommonGround.Audiences.Occurrence.First ? $"min({EventTime})" : $"max({EventTime})";
-            return $"p.profile_id IN ({EventSource(EventProfile, o.Event, null)} GROUP BY {EventProfile} HAVING {InWindow(when, o.Window)})";
+            return $"COALESCE({InWindow(EventColumn(o.Event, null, when), o.Window)}, FALSE)";
         }
-
-        static bool Holds(decimal left, ComparisonOperator op, decimal right) => op switch
-        {
-            ComparisonOperator.Equal => left == right,
-            ComparisonOperator.NotEqual => left != right,
-            ComparisonOperator.LessThan => left < right,
-            ComparisonOperator.LessThanOrEqual => left <= right,
-            ComparisonOperator.GreaterThan => left > right,
-            _ => left >= right,
-        };
     }
 }
 
