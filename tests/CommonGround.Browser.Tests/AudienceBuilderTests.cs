@@ -158,4 +158,38 @@ public sealed class AudienceBuilderTests(DemoSite site)
         Assert.Empty(ui.Problems);
         await ui.ScreenshotAsync("25-audience-as-team");
     }
+
+    [Fact]
+    public async Task A_team_changes_its_own_audience_and_may_only_copy_another_team_s()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var name = "Ad clickers " + Guid.NewGuid().ToString("N")[..6];
+        var rule = AudienceText.Parse("count of \"Ad Clicked\" in the last 30 days >= 1");
+        var now = DateTimeOffset.UtcNow;
+        var id = "aud_test_" + Guid.NewGuid().ToString("N")[..8];
+        await site.Store.Audiences.AddAsync(new Audience(id, name, DemoSite.Team, null, rule, AudienceText.Format(rule), "test", now, "test", now), ct);
+        await using var ui = await UiSession.OpenAsync(site);
+        await ui.SignInAsync(site.TeamKey, "/audiences/aud_demo_gold_and_platinum_members");
+
+        Assert.Equal(0, await ui.Page.GetByRole(AriaRole.Link, new() { Name = "Change it" }).CountAsync());
+
+        await ui.GoAsync("/audiences/" + id);
+        await ui.Page.GetByRole(AriaRole.Link, new() { Name = "Change it" }).ClickAsync();
+        await ui.Page.WaitForURLAsync($"**/audiences/{id}/edit");
+        await ui.Page.Locator(".builder[data-live=true]").WaitForAsync();
+        Assert.Equal(name, await ui.Page.GetByLabel("Name", new() { Exact = true }).InputValueAsync());
+        await ui.Page.GetByRole(AriaRole.Button, new() { Name = "Add a condition" }).ClickAsync();
+        await ui.Page.Locator(".condition").Nth(1).GetByLabel("Condition", new() { Exact = true })
+            .SelectOptionAsync(new SelectOptionValue { Label = "Has an identifier (e-mail, phone, ...)" });
+        var changed = AudienceText.Parse("count of \"Ad Clicked\" in the last 30 days >= 1 and has email");
+        await Assertions.Expect(Explanation(ui)).ToHaveTextAsync(AudienceExplainer.Explain(changed));
+        await ui.Page.GetByRole(AriaRole.Button, new() { Name = "Save the changes" }).ClickAsync();
+        await ui.Page.WaitForURLAsync("**/audiences/" + id);
+
+        Assert.Equal(AudienceText.Format(changed), await ui.Page.Locator(".meaning pre.rule").InnerTextAsync());
+        var stored = (await site.Store.Audiences.FindAsync(id, ct))!;
+        Assert.Equal(changed, stored.Definition);
+        Assert.Equal(DemoSite.Team, stored.Team);
+        Assert.Empty(ui.Problems);
+    }
 }

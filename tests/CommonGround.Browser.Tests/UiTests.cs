@@ -191,6 +191,23 @@ public sealed class UiTests(DemoSite site)
         foreach (var nav in navs) Assert.False(string.IsNullOrEmpty(await nav.GetAttributeAsync("aria-label")), path + ": a nav without a label");
     }
 
+    [Theory]
+    [InlineData("/audiences/new", "10-builder-on-a-phone-dark")]
+    [InlineData("/audiences", "11-audiences-on-a-phone-dark")]
+    [InlineData("/campaigns/calendar", "12-calendar-on-a-phone-dark")]
+    [InlineData("/campaigns/overlap", "13-overlap-on-a-phone-dark")]
+    public async Task On_a_phone_in_dark_mode_the_audience_and_campaign_pages_fit_the_screen(string path, string screenshot)
+    {
+        await using var ui = await UiSession.OpenAsync(site, width: 390, height: 844, colors: ColorScheme.Dark);
+        await ui.SignInAsync(site.AdminKey, path);
+
+        // Wide tables and the heatmap scroll inside their frame; the page itself does not.
+        var overflow = await ui.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        Assert.True(overflow <= 0, $"{path} scrolls sideways by {overflow} px");
+        Assert.Empty(ui.Problems);
+        await ui.ScreenshotAsync(screenshot);
+    }
+
     [Fact]
     public async Task On_a_phone_in_dark_mode_the_profile_fits_the_screen_and_the_menu_is_one_link_away()
     {
