@@ -148,7 +148,7 @@ public sealed class Arbitrator(PolicyHistory policies, IContactLedger? ledger, T
                 var entries = reading.IsCompletedSuccessfully ? reading.Result : reading.AsTask().GetAwaiter().GetResult();
                 if (entries.Count > 0) (all ??= []).AddRange(entries);
             }
-            return all is null ? [] : [.. all.DistinctBy(e => e.Reservation).OrderBy(e => e.At).ThenBy(e => e.Profile).ThenBy(e => e.Sequence)];
+            return all is null ? [] : [.. all.DistinctBy(e => (e.Profile, e.Sequence)).OrderBy(e => e.At).ThenBy(e => e.Profile).ThenBy(e => e.Sequence)];
         }
 
         /// <summary>

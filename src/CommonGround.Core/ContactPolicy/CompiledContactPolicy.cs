@@ -11,8 +11,8 @@ public readonly record struct ContactCandidate(
     ProfileId Profile, string? Household, long At, int Campaign, int Team, Channel Channel, MessageCategory Category,
     LocalCalendar Calendar, LocalDay Day)
 {
-    public ContactEntry ToEntry(long sequence, long expiresAt, EntryState state) =>
-        new(At, expiresAt, Profile, sequence, Campaign, Team, Channel, Category, state, Household);
+    public ContactEntry ToEntry(int sequence, long expiresAt, EntryState state) =>
+        new(At, expiresAt, Profile, sequence, Campaign, Team, Channel, Category, state);
 }
 
 /// <summary>What a check found: the caps that are used up (one bit per cap) and the minimum gap that is too short (-1 for none).</summary>
@@ -251,7 +251,7 @@ public sealed class CompiledContactPolicy
         {
             ref readonly var e = ref entries[i];
             if (e.At < horizon) break;
-            if (e.ExpiresAt <= now) continue;
+            if (!e.IsLive(now)) continue;
             var isSelf = e.Profile == c.Profile;
             var m = Matches(scopes, c, e) & (isSelf ? selfCaps : otherCaps);
             var d = e.At - t;
@@ -303,7 +303,7 @@ public sealed class CompiledContactPolicy
 
     /// <summary>Whether entry <paramref name="e"/> counts toward cap <paramref name="k"/> for the message, ignoring its window.</summary>
     bool Counts(int k, in Scopes scopes, in ContactCandidate c, in ContactEntry e, long now) =>
-        e.ExpiresAt > now && (Matches(scopes, c, e) & (1UL << k)) != 0 && (!IsCustomerCap(k, c) || e.Profile == c.Profile);
+        e.IsLive(now) && (Matches(scopes, c, e) & (1UL << k)) != 0 && (!IsCustomerCap(k, c) || e.Profile == c.Profile);
 
     static long Length(CapWindow window) => window == CapWindow.Hour ? Hour : Week;
 
@@ -374,7 +374,7 @@ public sealed class CompiledContactPolicy
             ContactEntry? latest = null;
             foreach (ref readonly var e in shared ? household : customer)
             {
-                if (e.ExpiresAt > now && e.Profile == c.Profile && _counted[(int)e.Category]
+                if (e.IsLive(now) && e.Profile == c.Profile && _counted[(int)e.Category]
                     && (gap.Channel is null || gap.Channel == e.Channel) && Math.Abs(e.At - c.At) < ticks
                     && (latest is null || e.At > latest.Value.At))
                     latest = e;

@@ -121,6 +121,33 @@ public class ReservationTests
     }
 
     [Fact]
+    public async Task The_ledger_keeps_thousands_of_customers_apart_through_growth_and_sweeps()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Local(2026, 6, 10, 10, 0));
+        var campaigns = new CampaignDirectory();
+        var policies = new PolicyHistory(Policy(Cap(1, CapWindow.Day, level: CapLevel.Household)), "tests", campaigns, time);
+        var ledger = new InMemoryContactLedger(campaigns, stripes: 2);
+        var decider = new ContactDecider(policies, ledger, time);
+        var ct = TestContext.Current.CancellationToken;
+        const int Customers = 3000;
+        var ids = new ReservationId[Customers + 1];
+        for (var p = 1; p <= Customers; p++)
+        {
+            var decision = await decider.DecideAsync(new ContactRequest(new ProfileId(p), Campaign.GoldTier, $"h{p}", Brussels, Consent.Granted), ct);
+            ids[p] = decision.Reservation!.Value;
+        }
+        for (var p = 2; p <= Customers; p += 2) Assert.Equal(ReservationResult.Confirmed, await decider.ConfirmAsync(ids[p], ct));
+        time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(2 * Customers / 2, ledger.Sweep(time.GetUtcNow()));
+        for (var p = 1; p <= Customers; p++)
+        {
+            var entries = await ledger.ReadAsync(new ProfileId(p), $"h{p}", time.GetUtcNow(), ct);
+            Assert.Equal(p % 2 == 0 ? 1 : 0, entries.Count);
+            Assert.Equal(p % 2 == 1, (await decider.DecideAsync(new ContactRequest(new ProfileId(p), Campaign.Spring, $"h{p}", Brussels, Consent.Granted), ct)).Allowed);
+        }
+    }
+
+    [Fact]
     public async Task Messages_reported_late_count_in_their_place()
     {
         var world = new PolicyWorld(Policy(Cap(3, CapWindow.Hour)), Local(2026, 6, 10, 10, 0));
