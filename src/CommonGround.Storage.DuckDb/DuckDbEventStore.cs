@@ -8,7 +8,7 @@ sealed class DuckDbEventStore(DuckDbDatabase db) : IEventStore
 {
     const string Columns =
         "source_id, message_id, type, name, category, user_id, anonymous_id, group_id, previous_id, " +
-        "timestamp, original_timestamp, sent_at, received_at, context, properties, traits, integrations, seq";
+        "timestamp, original_timestamp, sent_at, received_at, context, properties, traits, integrations, seq, profile_id";
 
     public async Task<int> AppendAsync(IReadOnlyList<TrackedEvent> events, CancellationToken ct)
     {
@@ -176,6 +176,7 @@ public static class DuckDbEventRow
         row.AppendValue(e.ReceivedAt.UtcDateTime)
             .AppendValue(e.Context).AppendValue(e.Properties).AppendValue(e.Traits).AppendValue(e.Integrations)
             .AppendValue(seq)
+            .AppendNullValue() // profile_id: set when identity resolution saves the step that resolved the event
             .EndRow();
     }
 }

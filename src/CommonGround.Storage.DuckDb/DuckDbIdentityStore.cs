@@ -1,3 +1,4 @@
+using System.Globalization;
 using CommonGround.Events;
 using CommonGround.Identity;
 using CommonGround.Records;
@@ -120,6 +121,36 @@ sealed class DuckDbIdentityStore(DuckDbDatabase db) : IIdentityStore
             "INSERT INTO profiles SELECT * FROM stage_profiles ON CONFLICT (profile_id) DO UPDATE SET " +
             "merged_into = excluded.merged_into, retired = excluded.retired");
 
+        if (profiles.Count > 0)
+        {
+            // Absorbed profiles point at their survivor (flat): rows of a restored profile go, rows that pointed
+            // at a profile absorbed now point at its survivor. Every profile of the step is queued for its audience rows.
+            Execute(connection, "DELETE FROM profile_survivors WHERE profile_id IN (SELECT profile_id FROM stage_profiles)");
+            Execute(connection, "INSERT INTO profile_survivors SELECT profile_id, merged_into FROM stage_profiles WHERE merged_into IS NOT NULL");
+            Execute(connection, "UPDATE profile_survivors SET survivor_id = s.merged_into FROM stage_profiles s " +
+                "WHERE profile_survivors.survivor_id = s.profile_id AND s.merged_into IS NOT NULL");
+            Execute(connection, "INSERT INTO profile_refresh SELECT DISTINCT profile_id FROM stage_profiles");
+        }
+
+        var events = Latest(c.EventProfiles, e => e.Sequence);
+        if (events.Count > 0)
+        {
+            // Restricted to the step's range of numbers, so DuckDB skips every row group outside it.
+            var (first, last) = (events.Min(e => e.Sequence), events.Max(e => e.Sequence));
+            Stage(connection, "stage_event_profiles", "seq BIGINT, profile_id BIGINT", events, (row, e) =>
+                row.AppendValue(e.Sequence).AppendValue(e.Profile.Value).EndRow(),
+                "UPDATE events SET profile_id = s.profile_id FROM stage_event_profiles s WHERE events.seq = s.seq " +
+                $"AND events.seq BETWEEN {first.ToString(CultureInfo.InvariantCulture)} AND {last.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        Stage(connection, "stage_repoint", "profile_id BIGINT", Latest(c.Repoint, p => p.Value), (row, p) => row.AppendValue(p.Value).EndRow(),
+            "UPDATE events SET profile_id = n.profile_id FROM (" +
+            " SELECT e.source_id, e.message_id, coalesce(u.profile_id, a.profile_id) AS profile_id FROM events e" +
+            " LEFT JOIN profile_identifiers u ON u.type = 'userId' AND u.value = e.user_id" +
+            " LEFT JOIN profile_identifiers a ON a.type = 'anonymousId' AND a.value = e.anonymous_id" +
+            " WHERE e.profile_id IN (SELECT profile_id FROM stage_repoint)) n " +
+            "WHERE events.source_id = n.source_id AND events.message_id = n.message_id");
+
         var merges = Latest(c.Merges, m => m.Id);
         Stage(connection, "stage_merges",
             "merge_id BIGINT, survivor BIGINT, absorbed BIGINT, identifier_type VARCHAR, identifier_value VARCHAR, evidence_kind VARCHAR, " +
@@ -186,6 +217,12 @@ sealed class DuckDbIdentityStore(DuckDbDatabase db) : IIdentityStore
             insert.ExecuteNonQuery();
         }
         tx.Commit();
+    }
+
+    static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.Command(sql);
+        command.ExecuteNonQuery();
     }
 
     /// <summary>One row per key, the last given winning: an upsert may not touch a row twice.</summary>

@@ -88,6 +88,14 @@ sealed class DuckDbRecordStore(DuckDbDatabase db) : IRecordStore
             $"INSERT INTO {table} ({string.Join(", ", columns)}) SELECT {string.Join(", ", columns.Select(c => "s." + c))} " +
             $"FROM {staging} s WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {keyMatch})"))
             insert.ExecuteNonQuery();
+        if (table == "orders")
+        {
+            // Orders are not identity evidence: their people's audience rows are queued here instead.
+            using var queue = connection.Command(
+                "INSERT INTO profile_refresh SELECT DISTINCT i.profile_id FROM staging_orders s JOIN profile_identifiers i " +
+                "ON i.type = 'externalId' AND i.value = s.source_id || ':' || s.customer_id WHERE i.profile_id IS NOT NULL");
+            queue.ExecuteNonQuery();
+        }
         using (var clear = connection.Command($"DELETE FROM {staging}"))
             clear.ExecuteNonQuery();
         tx.Commit();

@@ -1,5 +1,6 @@
 using System.Reflection;
 using CommonGround.Access;
+using CommonGround.Audiences;
 using CommonGround.Catalog;
 using CommonGround.Identity;
 using CommonGround.Profiles;
@@ -31,6 +32,8 @@ public sealed class DuckDbStore : IStore
         Records = new DuckDbRecordStore(db);
         Identity = new DuckDbIdentityStore(db);
         Profiles = new DuckDbProfileStore(db, Sources);
+        Audiences = new DuckDbAudienceStore(db);
+        Campaigns = new DuckDbCampaignStore(db, Audiences);
     }
 
     /// <summary>Opens (creating when missing) the store in <paramref name="dataDirectory"/>.</summary>
@@ -56,6 +59,8 @@ public sealed class DuckDbStore : IStore
     public IRecordStore Records { get; }
     public IIdentityStore Identity { get; }
     public IProfileStore Profiles { get; }
+    public IAudienceStore Audiences { get; }
+    public ICampaignStore Campaigns { get; }
 
     public async Task MigrateAsync(CancellationToken ct)
     {

@@ -114,6 +114,38 @@ public sealed partial class PostgresStore
                 "ON CONFLICT (profile_id) DO UPDATE SET merged_into = excluded.merged_into, retired = excluded.retired " +
                 "WHERE (t.merged_into, t.retired) IS DISTINCT FROM (excluded.merged_into, excluded.retired)", ct);
 
+            if (c.Profiles.Count > 0)
+            {
+                // Absorbed profiles point at their survivor (flat): rows of a restored profile go, rows that pointed
+                // at a profile absorbed now point at its survivor. Every profile of the step is queued for its audience rows.
+                await ExecuteAsync(connection, tx,
+                    "DELETE FROM profile_survivors WHERE profile_id IN (SELECT profile_id FROM profiles_incoming); " +
+                    "INSERT INTO profile_survivors SELECT profile_id, merged_into FROM profiles_incoming WHERE merged_into IS NOT NULL ORDER BY profile_id; " +
+                    "UPDATE profile_survivors t SET survivor_id = s.merged_into FROM profiles_incoming s WHERE t.survivor_id = s.profile_id AND s.merged_into IS NOT NULL; " +
+                    "INSERT INTO profile_refresh (profile_id) SELECT DISTINCT profile_id FROM profiles_incoming", ct);
+            }
+
+            var eventProfiles = Latest(c.EventProfiles, e => e.Sequence);
+            if (eventProfiles.Count > 0)
+            {
+                await using var update = new NpgsqlCommand(
+                    "UPDATE events SET profile_id = s.profile_id FROM unnest($1::bigint[], $2::bigint[]) AS s(seq, profile_id) " +
+                    "WHERE events.seq = s.seq AND events.profile_id IS DISTINCT FROM s.profile_id", connection, tx);
+                update.Parameters.Add(new NpgsqlParameter { Value = eventProfiles.Select(e => e.Sequence).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+                update.Parameters.Add(new NpgsqlParameter { Value = eventProfiles.Select(e => e.Profile.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+                await update.ExecuteNonQueryAsync(ct);
+            }
+            if (c.Repoint.Count > 0)
+            {
+                await using var repoint = new NpgsqlCommand(
+                    "UPDATE events e SET profile_id = coalesce(" +
+                    " (SELECT profile_id FROM profile_identifiers WHERE type = 'userId' AND value = e.user_id)," +
+                    " (SELECT profile_id FROM profile_identifiers WHERE type = 'anonymousId' AND value = e.anonymous_id)) " +
+                    "WHERE e.profile_id = ANY($1)", connection, tx);
+                repoint.Parameters.Add(new NpgsqlParameter { Value = c.Repoint.Select(p => p.Value).Distinct().ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+                await repoint.ExecuteNonQueryAsync(ct);
+            }
+
             await StageAsync(connection, tx, "merges_incoming",
                 "merge_id bigint, survivor bigint, absorbed bigint, identifier_type text, identifier_value text, evidence_kind text, " +
                 "evidence_source text, evidence_key text, occurred_at timestamptz, observation bigint, status text, undone_at timestamptz, undone_by bigint",

@@ -116,6 +116,15 @@ public sealed partial class PostgresStore
                 await copy.CompleteAsync(ct);
             }
 
+            if (table == "orders")
+            {
+                // Orders are not identity evidence: their people's audience rows are queued here instead.
+                await using var queue = new NpgsqlCommand(
+                    "INSERT INTO profile_refresh (profile_id) SELECT DISTINCT i.profile_id FROM orders_incoming s JOIN profile_identifiers i " +
+                    "ON i.type = 'externalId' AND i.value = s.source_id || ':' || s.customer_id WHERE i.profile_id IS NOT NULL", connection, tx);
+                await queue.ExecuteNonQueryAsync(ct);
+            }
+
             int inserted, updated;
             await using (var upsert = new NpgsqlCommand(
                 $"""

@@ -35,6 +35,8 @@ public sealed partial class PostgresStore : IStore
         Records = new RecordStore(_db);
         Identity = new IdentityStore(_db);
         Profiles = new ProfileStore(_db, Sources);
+        Audiences = new AudienceStore(_db);
+        Campaigns = new CampaignStore(_db, Audiences);
     }
 
     public string Provider => StoreOptions.Postgres;
@@ -54,6 +56,8 @@ public sealed partial class PostgresStore : IStore
     public IRecordStore Records { get; }
     public IIdentityStore Identity { get; }
     public IProfileStore Profiles { get; }
+    public IAudienceStore Audiences { get; }
+    public ICampaignStore Campaigns { get; }
 
     public async Task MigrateAsync(CancellationToken ct)
     {

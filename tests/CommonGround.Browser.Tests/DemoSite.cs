@@ -40,6 +40,8 @@ public sealed class DemoSite : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var ct = TestContext.Current.CancellationToken;
+        // Interactive pages answer over a connection to a busy test machine: give them time.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _store = await TestStores.CreateDuckDbAsync(ct);
         await DemoWorkspace.EnsureAsync(Store, new DemoOptions { Customers = Customers }, null, ct);
         var (key, secret) = Secrets.MintApiKey(ApiKeyRole.Team, Team, "browser tests", DateTimeOffset.UtcNow);
@@ -48,6 +50,7 @@ public sealed class DemoSite : IAsyncLifetime
         Server = await RunningServer.StartAsync(_store, ct: ct);
         // What the server does in the background, done now, so the pages have profiles from the start.
         await Server.ResolveAsync(ct);
+        await DemoCampaigns.TargetAsync(Store, TimeProvider.System, ct);
         (Person, PersonEmail) = await FindPersonAsync(ct);
     }
 

@@ -155,7 +155,7 @@ public sealed class UiTests(DemoSite site)
         string[] pages =
         [
             "/", "/catalog", "/profiles", "/sources", "/profiles/" + person.Id, $"/profiles/{person.Id}/timeline",
-            "/households/" + person.Household!.Id, .. Capabilities.All.Where(c => !c.Built).Select(c => c.Href),
+            "/households/" + person.Household!.Id, "/audiences/new", .. Capabilities.All.Where(c => !c.Built).Select(c => c.Href),
         ];
         foreach (var path in pages)
         {

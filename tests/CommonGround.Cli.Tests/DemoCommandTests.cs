@@ -152,6 +152,58 @@ public sealed class DemoCommandTests
         Assert.True(overview.Businesses > 0, "no business formed");
     }
 
+    /// <summary>The demo workspace with its people resolved, as the demo command serves it.</summary>
+    static async Task ResolvedDemoAsync(IStore store, DemoOptions options)
+    {
+        await DemoWorkspace.EnsureAsync(store, options, null, Ct);
+        await new IdentityResolver(store, new IdentityOptions { DefaultPhoneRegion = "GB" }, new HouseholdOptions(), TimeProvider.System)
+            .CatchUpAsync(null, Ct);
+    }
+
+    [Theory]
+    [InlineData(StoreOptions.DuckDb)]
+    [InlineData(StoreOptions.Postgres)]
+    public async Task Every_team_has_audiences_the_catalog_knows_and_each_reaches_people(string provider)
+    {
+        await using var test = await TestStores.CreateAsync(provider, Ct);
+        var options = Options();
+        await ResolvedDemoAsync(test.Store, options);
+
+        var audiences = await test.Store.Audiences.ListAsync(Ct);
+
+        Assert.Equal(DemoAudiences.All.Count, audiences.Count);
+        Assert.Equal(DemoWorkspace.SourceNames.Select(s => s.Team).Order(), audiences.Select(a => a.Team!).Distinct().Order());
+        var catalog = await test.Store.Catalog.ListAsync(null, Ct);
+        foreach (var audience in audiences)
+        {
+            Assert.Empty(Audiences.AudienceValidator.Validate(audience.Definition, catalog, Audiences.AudienceValidator.ComputedTraits,
+                [.. audiences.Select(a => a.Name)]));
+            var preview = await test.Store.Audiences.PreviewAsync(audience.Definition, options.Time.GetUtcNow(), 0, Ct);
+            Assert.True(preview.Size > 0, $"\"{audience.Name}\" reaches nobody");
+        }
+    }
+
+    [Theory]
+    [InlineData(StoreOptions.DuckDb)]
+    [InlineData(StoreOptions.Postgres)]
+    public async Task Every_team_has_campaigns_on_the_calendar_this_week_and_some_reach_the_same_people(string provider)
+    {
+        await using var test = await TestStores.CreateAsync(provider, Ct);
+        var options = Options();
+        await ResolvedDemoAsync(test.Store, options);
+
+        await DemoCampaigns.TargetAsync(test.Store, options.Time, Ct);
+
+        var campaigns = await test.Store.Campaigns.ListAsync(new Campaigns.CampaignQuery(), Ct);
+        Assert.Equal(DemoCampaigns.All.Count, campaigns.Count);
+        Assert.Equal(DemoWorkspace.SourceNames.Select(s => s.Team).Order(), campaigns.Select(c => c.Team).Distinct().Order());
+        var now = options.Time.GetUtcNow();
+        var week = await test.Store.Campaigns.OverlapAsync(now.AddDays(-7), now.AddDays(7), Ct);
+        Assert.True(week.Campaigns.Count >= 5, $"only {week.Campaigns.Count} campaigns are active around now");
+        Assert.All(week.Campaigns, c => Assert.True(c.Customers > 0, $"{c.Campaign.Name} contacts nobody"));
+        Assert.Contains(week.Pairs, p => p.Customers > 0);
+    }
+
     [Theory]
     [InlineData(StoreOptions.DuckDb)]
     [InlineData(StoreOptions.Postgres)]

@@ -97,6 +97,8 @@ public sealed class RunningServer : IAsyncDisposable
         public Storage.IRecordStore Records => inner.Records;
         public Storage.IIdentityStore Identity => inner.Identity;
         public Storage.IProfileStore Profiles => inner.Profiles;
+        public Storage.IAudienceStore Audiences => inner.Audiences;
+        public Storage.ICampaignStore Campaigns => inner.Campaigns;
         public Task MigrateAsync(CancellationToken ct) => inner.MigrateAsync(ct);
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

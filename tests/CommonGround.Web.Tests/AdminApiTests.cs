@@ -10,19 +10,6 @@ namespace CommonGround.Web.Tests;
 /// <summary>The admin API: keys, sources, events and catalog, and who may see what.</summary>
 public abstract class AdminApiTests(string provider) : ServerTests(provider)
 {
-    Task<HttpResponseMessage> Send(HttpMethod method, string path, string? key = null, object? json = null) =>
-        Server.Http.SendAsync(Server.Api(method, path, key, json), Ct);
-
-    static async Task<JsonElement> Json(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        Assert.Equal(expected, response.StatusCode);
-        return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-    }
-
-    async Task<string> TeamKeyAsync(string team) =>
-        (await Json(await Send(HttpMethod.Post, "/api/keys", json: new { role = "team", team }), HttpStatusCode.Created))
-            .GetProperty("secret").GetString()!;
-
     async Task<JsonElement> CreateSourceAsync(string name, string team) =>
         await Json(await Send(HttpMethod.Post, "/api/sources", json: new { name, team }), HttpStatusCode.Created);
 

@@ -9,15 +9,6 @@ namespace CommonGround.Web.Tests;
 /// <summary>Profiles through the API: lookup by identifier, timeline, unmerge, and what a team may read.</summary>
 public abstract class ProfileApiTests(string provider) : ServerTests(provider)
 {
-    Task<HttpResponseMessage> Send(HttpMethod method, string path, string? key = null, object? json = null) =>
-        Server.Http.SendAsync(Server.Api(method, path, key, json), Ct);
-
-    static async Task<JsonElement> Json(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        Assert.Equal(expected, response.StatusCode);
-        return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-    }
-
     async Task TrackAsync(string batch)
     {
         var response = await Server.Http.SendAsync(Server.Track("/v1/batch", batch), Ct);

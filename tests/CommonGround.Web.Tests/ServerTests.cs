@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using CommonGround.Testing;
 
 namespace CommonGround.Web.Tests;
@@ -9,6 +12,20 @@ public abstract class ServerTests(string provider) : IAsyncLifetime
     protected TestStore Store { get; private set; } = null!;
     protected RunningServer Server { get; private set; } = null!;
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected Task<HttpResponseMessage> Send(HttpMethod method, string path, string? key = null, object? json = null) =>
+        Server.Http.SendAsync(Server.Api(method, path, key, json), Ct);
+
+    protected static async Task<JsonElement> Json(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        Assert.Equal(expected, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+    }
+
+    /// <summary>A new API key of the team, made by the admin key.</summary>
+    protected async Task<string> TeamKeyAsync(string team) =>
+        (await Json(await Send(HttpMethod.Post, "/api/keys", json: new { role = "team", team }), HttpStatusCode.Created))
+            .GetProperty("secret").GetString()!;
 
     public async ValueTask InitializeAsync()
     {

@@ -124,6 +124,47 @@ public sealed partial class UiSessionTests() : ServerTests(StoreOptions.DuckDb)
     }
 
     [Fact]
+    public async Task Only_interactive_pages_load_a_script_and_plain_pages_stay_plain()
+    {
+        using var client = NewClient();
+        var session = await SessionAsync(client, Server.AdminKey);
+
+        var builder = await (await GetAsync(client, "/audiences/new", session)).Content.ReadAsStringAsync(Ct);
+        var catalog = await (await GetAsync(client, "/catalog", session)).Content.ReadAsStringAsync(Ct);
+
+        Assert.Contains($"<script src=\"{UiAssets.BlazorScript}\"></script>", builder, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", catalog, StringComparison.Ordinal);
+        var script = await client.GetAsync(UiAssets.BlazorScript, Ct);
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+    }
+
+    async Task<HttpResponseMessage> NegotiateAsync(HttpClient client, string? cookie, string? origin)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, UiCircuits.HubPath + "/negotiate?negotiateVersion=1");
+        if (cookie is not null) request.Headers.Add("Cookie", cookie);
+        if (origin is not null) request.Headers.Add("Origin", origin);
+        return await client.SendAsync(request, Ct);
+    }
+
+    [Fact]
+    public async Task The_connection_of_interactive_pages_needs_a_session_and_a_page_of_this_site()
+    {
+        using var client = NewClient();
+        var session = await SessionAsync(client, Server.AdminKey);
+
+        var refused = await NegotiateAsync(client, null, null);
+        var accepted = await NegotiateAsync(client, session, Server.Address.GetLeftPart(UriPartial.Authority));
+        var foreign = await NegotiateAsync(client, session, "http://shop.example");
+
+        // The session's scheme answers a machine endpoint with 401 rather than a redirect to sign in.
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Contains("connectionToken", await accepted.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+    }
+
+    [Fact]
     public async Task An_unknown_key_is_refused_with_a_message_and_no_session()
     {
         using var client = NewClient();

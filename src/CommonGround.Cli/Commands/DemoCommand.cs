@@ -69,6 +69,8 @@ public static class DemoCommand
             {
                 workspace = await EnsureAsync(context, store, options, json, ct);
                 await ResolveAsync(context, store, json, ct);
+                // Campaign targets are resolved people: filled once they exist.
+                await DemoCampaigns.TargetAsync(store, options.Time, ct);
                 keys = await DemoKeyFile.EnsureAsync(store, workspace, KeyFilePath(storeOptions), options.Time, ct);
                 if (!json) PrintSummary(context.Console, workspace);
             }

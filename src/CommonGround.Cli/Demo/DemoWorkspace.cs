@@ -90,6 +90,8 @@ public static class DemoWorkspace
             return await SummaryAsync(store, sources, created: false, Stopwatch.GetElapsedTime(started), null, ct);
 
         await GenerateAsync(store, sources, options, progress, ct);
+        await DemoAudiences.AddAsync(store, options.Time, ct);
+        await DemoCampaigns.AddAsync(store, options.Time, ct);
 
         var (key, secret) = Secrets.MintApiKey(ApiKeyRole.Admin, null, AdminKeyName, options.Time.GetUtcNow());
         await store.ApiKeys.AddAsync(key, ct);

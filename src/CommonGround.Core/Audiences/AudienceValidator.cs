@@ -40,9 +40,6 @@ public static class AudienceValidator
         [(TraitLevel.Business, "members")] = false,
     };
 
-    /// <summary>Datasets of the catalog that are not track events.</summary>
-    static readonly HashSet<string> NotEvents = new(["identify", "group", "alias", "page", "screen", "customers"], StringComparer.Ordinal);
-
     /// <summary>Every problem found, in the order of the rule; empty when the definition can run.</summary>
     /// <param name="computedTraits">Person traits that exist without a catalog field; usually <see cref="ComputedTraits"/>.</param>
     /// <param name="audiences">The names of the workspace's other audiences.</param>
@@ -52,41 +49,18 @@ public static class AudienceValidator
         IReadOnlyList<CatalogField> catalog,
         IReadOnlyCollection<string> computedTraits,
         IReadOnlyCollection<string> audiences,
-        IReadOnlyCollection<string>? identifierTypes = null)
+        IReadOnlyCollection<string>? identifierTypes = null) =>
+        Validate(definition, new AudienceVocabulary(catalog, computedTraits, audiences, identifierTypes));
+
+    /// <summary>Every problem found, against a vocabulary built once (the UI checks each keystroke with the same one).</summary>
+    public static IReadOnlyList<AudienceError> Validate(AudienceDefinition definition, AudienceVocabulary known)
     {
-        var known = new Known(catalog, computedTraits, audiences, identifierTypes ?? IdentifierTypeNames);
         var errors = new List<AudienceError>();
         Check(definition.Rule, definition.Source, known, errors);
         return errors;
     }
 
-    sealed class Known
-    {
-        public Known(IReadOnlyList<CatalogField> catalog, IReadOnlyCollection<string> computed, IReadOnlyCollection<string> audiences, IReadOnlyCollection<string> identifierTypes)
-        {
-            PersonTraits = [.. computed.Concat(catalog
-                .Where(f => f.Key.DataType == DataType.Profile && f.Key.Dataset is "identify" or "customers")
-                .Select(f => TraitName(f.Key.Field))).Distinct(StringComparer.Ordinal)];
-            BusinessTraits = [.. AudienceValidator.BusinessTraits.Concat(catalog
-                .Where(f => f.Key.DataType == DataType.Profile && f.Key.Dataset == "group")
-                .Select(f => TraitName(f.Key.Field))).Distinct(StringComparer.Ordinal)];
-            Events = catalog.Where(f => !NotEvents.Contains(f.Key.Dataset))
-                .GroupBy(f => f.Key.Dataset, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-            Audiences = audiences;
-            IdentifierTypes = identifierTypes;
-        }
-
-        public List<string> PersonTraits { get; }
-        public List<string> BusinessTraits { get; }
-        public Dictionary<string, List<CatalogField>> Events { get; }
-        public IReadOnlyCollection<string> Audiences { get; }
-        public IReadOnlyCollection<string> IdentifierTypes { get; }
-
-        static string TraitName(string field) => field.StartsWith("traits.", StringComparison.Ordinal) ? field[7..] : field;
-    }
-
-    static void Check(Condition c, SourceMap? source, Known known, List<AudienceError> errors)
+    static void Check(Condition c, SourceMap? source, AudienceVocabulary known, List<AudienceError> errors)
     {
         void Error(object node, string part, string message)
         {
@@ -97,12 +71,7 @@ public static class AudienceValidator
         void Trait(TraitRef trait)
         {
             var name = trait.Level == TraitLevel.Person && trait.Name.StartsWith("traits.", StringComparison.Ordinal) ? trait.Name[7..] : trait.Name;
-            var candidates = trait.Level switch
-            {
-                TraitLevel.Household => HouseholdTraits,
-                TraitLevel.Business => known.BusinessTraits,
-                _ => (IReadOnlyList<string>)known.PersonTraits,
-            };
+            var candidates = known.TraitsOf(trait.Level);
             if (!AudienceText.IsWord(trait.Name))
                 Error(trait, "", $"'{trait.Name}' is not a trait name: use letters, digits and underscores, with dots for nested fields");
             else if (!candidates.Contains(name, StringComparer.Ordinal))
@@ -207,7 +176,7 @@ public static class AudienceValidator
         }
     }
 
-    static void Property(EventAggregate a, List<CatalogField> fields, Action<object, string, string> error)
+    static void Property(EventAggregate a, IReadOnlyList<CatalogField> fields, Action<object, string, string> error)
     {
         var path = a.Property is null ? null : a.Property.StartsWith("properties.", StringComparison.Ordinal) ? a.Property : "properties." + a.Property;
         if (path is null) return;

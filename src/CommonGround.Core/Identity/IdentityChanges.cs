@@ -33,7 +33,24 @@ public sealed record IdentityChanges(
     IReadOnlyList<BusinessRow> Businesses,
     IReadOnlyList<CustomerLink> Customers,
     IReadOnlyList<BusinessLink> BusinessLinks,
-    IdentityCheckpoint? Checkpoint);
+    IdentityCheckpoint? Checkpoint)
+{
+    /// <summary>
+    /// The profile each event of the step was put in, by the event's sequence number: stored with the
+    /// event (<c>events.profile_id</c>) so audiences reach events by an integer. A profile absorbed
+    /// later is followed through the merge (the store keeps absorbed profiles to their survivor).
+    /// </summary>
+    public IReadOnlyList<EventProfile> EventProfiles { get; init; } = [];
+
+    /// <summary>
+    /// Profiles whose events must be put again in the profile of their identifiers (an unmerge moved
+    /// identifiers between them, which no merge explains).
+    /// </summary>
+    public IReadOnlyList<ProfileId> Repoint { get; init; } = [];
+}
+
+/// <summary>The profile an event (by its sequence number) was resolved into.</summary>
+public readonly record struct EventProfile(long Sequence, ProfileId Profile);
 
 /// <param name="Profile">Null when a conflict left the identifier without a profile.</param>
 /// <param name="BusinessId">The business of an e-mail's corporate domain, for e-mail identifiers.</param>

@@ -48,6 +48,7 @@ public sealed class IdentityResolver(IStore store, IdentityOptions identity, Hou
             while (true)
             {
                 var n = await StepAsync(graph, ct);
+                await RefreshAsync(ct);
                 if (n == 0) return total;
                 total += n;
                 progress?.Report(total);
@@ -107,8 +108,12 @@ public sealed class IdentityResolver(IStore store, IdentityOptions identity, Hou
             }
             var profiles = after.Profiles.Where(p => component.Contains(p.Id)).ToList();
             var merges = graph.Merges.Where(m => component.Contains(m.Survivor) || component.Contains(m.Absorbed)).ToList();
-            var changes = new IdentityChanges(_through, time.GetUtcNow(), identifiers, profiles, merges, [], [], [], [], [], Checkpoint(graph));
+            var changes = new IdentityChanges(_through, time.GetUtcNow(), identifiers, profiles, merges, [], [], [], [], [], Checkpoint(graph))
+            {
+                Repoint = [.. component],
+            };
             await store.Identity.SaveAsync(changes, ct);
+            await RefreshAsync(ct);
             return result;
         }
         finally
@@ -155,11 +160,16 @@ public sealed class IdentityResolver(IStore store, IdentityOptions identity, Hou
         var customers = new List<CustomerLink>();
         var links = new List<BusinessLink>();
 
+        var eventProfiles = new List<EventProfile>();
         foreach (var item in batch)
         {
             if (item.Event is { } e)
             {
-                if (graph.Observe(IdentityEvidence.From(e)) is { } id) touched.Add(id);
+                if (graph.Observe(IdentityEvidence.From(e)) is { } id)
+                {
+                    touched.Add(id);
+                    eventProfiles.Add(new EventProfile(item.Sequence, id));
+                }
                 if (e.Type == EventType.Group) GroupCall(graph, e, businessRows, links);
             }
             else if (item.Customer is { } c)
@@ -205,9 +215,18 @@ public sealed class IdentityResolver(IStore store, IdentityOptions identity, Hou
         var checkpoint = now - _lastCheckpoint >= CheckpointInterval ? Checkpoint(graph) : null;
         await store.Identity.SaveAsync(new IdentityChanges(
             _through, now, identifiers, [.. profiles.Values], merges, conflicts, [.. householdRows.Values],
-            [.. businessRows.Values], customers, links, checkpoint), ct);
+            [.. businessRows.Values], customers, links, checkpoint) { EventProfiles = eventProfiles }, ct);
         return batch.Count;
     }
+
+    /// <summary>Brings the relations audiences read up to date with what was saved (and with order imports).</summary>
+    async Task RefreshAsync(CancellationToken ct)
+    {
+        while (await store.Audiences.RefreshAsync(RefreshSize, ct) > 0) { }
+    }
+
+    /// <summary>Profiles whose audience rows are recomputed per transaction.</summary>
+    public int RefreshSize { get; init; } = 20_000;
 
     IdentifierLink Link(Identifier identifier, ProfileId profile) =>
         new(identifier, profile, identifier.Type == IdentifierTypes.Email ? BusinessKey.FromEmail(identifier.Value)?.Id : null);

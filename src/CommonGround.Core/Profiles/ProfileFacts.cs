@@ -110,6 +110,53 @@ public static class ProfileFacts
     }
 
     /// <summary>
+    /// The person's own traits, as audiences read them by name (<c>city</c>, <c>loyalty_tier</c>,
+    /// <c>address.city</c>): the columns and traits of their customer records, oldest record first, then
+    /// the traits of their identify calls, oldest first; a later value of a name replaces an earlier
+    /// one (JSON null clears it). Null when there are none.
+    /// </summary>
+    /// <param name="records">The person's customer records in the order they were stored.</param>
+    /// <param name="identifyTraits">The traits JSON of each identify call, oldest first.</param>
+    public static string? CustomTraits(IEnumerable<ProfileRecord> records, IEnumerable<string?> identifyTraits)
+    {
+        var merged = new System.Text.Json.Nodes.JsonObject();
+        void Column(string name, string? value)
+        {
+            if (!string.IsNullOrWhiteSpace(value)) merged[name] = value;
+        }
+        void Members(string? json)
+        {
+            if (json is not { Length: > 2 }) return;
+            System.Text.Json.Nodes.JsonNode? node;
+            try
+            {
+                node = System.Text.Json.Nodes.JsonNode.Parse(json);
+            }
+            catch (JsonException)
+            {
+                return;
+            }
+            if (node is not System.Text.Json.Nodes.JsonObject obj) return;
+            foreach (var (name, value) in obj) merged[name] = value?.DeepClone();
+        }
+        foreach (var r in records)
+        {
+            Column("email", r.Email);
+            Column("phone", r.Phone);
+            Column("first_name", r.FirstName);
+            Column("last_name", r.LastName);
+            Column("address_line", r.AddressLine);
+            Column("postal_code", r.PostalCode);
+            Column("city", r.City);
+            Column("country", r.Country);
+            Column("company", r.Company);
+            Members(r.Traits);
+        }
+        foreach (var traits in identifyTraits) Members(traits);
+        return merged.Count == 0 ? null : merged.ToJsonString();
+    }
+
+    /// <summary>
     /// A consent change as CommonGround and common consent tools send it: properties channel, purpose
     /// (default "marketing") and granted (boolean) or status ("granted", "withdrawn", "opted_out", ...).
     /// </summary>

@@ -1,4 +1,7 @@
 using CommonGround.Access;
+using CommonGround.Audiences;
+using CommonGround.Audiences.Sql;
+using CommonGround.Campaigns;
 using CommonGround.Catalog;
 using CommonGround.Events;
 using CommonGround.Identity;
@@ -25,6 +28,8 @@ public interface IStore : IAsyncDisposable
     IRecordStore Records { get; }
     IIdentityStore Identity { get; }
     IProfileStore Profiles { get; }
+    IAudienceStore Audiences { get; }
+    ICampaignStore Campaigns { get; }
 
     /// <summary>Applies the numbered schema migrations that are not applied yet. Idempotent.</summary>
     Task MigrateAsync(CancellationToken ct);
@@ -156,4 +161,65 @@ public interface IProfileStore
     Task<Household?> GetHouseholdAsync(string id, CancellationToken ct);
     Task<Business?> GetBusinessAsync(string id, CancellationToken ct);
     Task<WorkspaceOverview> OverviewAsync(CancellationToken ct);
+}
+
+/// <summary>
+/// Saved audiences, their evaluation inside the database (compiled by
+/// <see cref="Audiences.Sql.AudienceSqlCompiler"/> in the provider's dialect; members never travel to
+/// the application to be counted), membership snapshots, and the per-profile relations audiences read.
+/// </summary>
+public interface IAudienceStore
+{
+    /// <exception cref="ConflictException">An audience with that name exists already.</exception>
+    Task AddAsync(Audience audience, CancellationToken ct);
+
+    /// <summary>Replaces name, description, rule, text and the updated-by/at of an audience. False when it is unknown.</summary>
+    /// <exception cref="ConflictException">Another audience has the new name.</exception>
+    Task<bool> UpdateAsync(Audience audience, CancellationToken ct);
+
+    Task<Audience?> FindAsync(string id, CancellationToken ct);
+    Task<Audience?> FindByNameAsync(string name, CancellationToken ct);
+
+    /// <summary>Every audience, by name.</summary>
+    Task<IReadOnlyList<Audience>> ListAsync(CancellationToken ct);
+
+    /// <summary>Deletes the audience and its snapshots. False when it is unknown.</summary>
+    Task<bool> DeleteAsync(string id, CancellationToken ct);
+
+    /// <summary>The SQL and parameters the store would run for the rule, relative times resolved against <paramref name="asOf"/>.</summary>
+    /// <exception cref="AudienceCompileException">The rule refers to an unknown audience or to itself through others.</exception>
+    Task<CompiledAudience> CompileAsync(AudienceDefinition definition, DateTimeOffset asOf, CancellationToken ct);
+
+    /// <summary>Size, households, a sample of members and reach per channel, counted in the database.</summary>
+    /// <exception cref="AudienceCompileException">As for <see cref="CompileAsync"/>.</exception>
+    Task<AudiencePreview> PreviewAsync(AudienceDefinition definition, DateTimeOffset asOf, int sampleSize, CancellationToken ct);
+
+    /// <summary>
+    /// Stores the audience's members as of <paramref name="asOf"/> (INSERT ... SELECT inside the
+    /// database) with the time it was taken. Null when the audience is unknown.
+    /// </summary>
+    /// <exception cref="AudienceCompileException">As for <see cref="CompileAsync"/>.</exception>
+    Task<AudienceSnapshot?> SnapshotAsync(string audienceId, DateTimeOffset asOf, CancellationToken ct);
+
+    /// <summary>The audience's snapshots, newest first.</summary>
+    Task<IReadOnlyList<AudienceSnapshot>> ListSnapshotsAsync(string audienceId, CancellationToken ct);
+
+    Task<AudienceSnapshot?> FindSnapshotAsync(long snapshotId, CancellationToken ct);
+
+    /// <summary>Members of a snapshot by profile id, those after <paramref name="afterProfile"/> (0 for the first page).</summary>
+    Task<IReadOnlyList<AudienceMember>> MembersAsync(long snapshotId, long afterProfile, int limit, CancellationToken ct);
+
+    /// <summary>
+    /// Whether the person was in the audience at <paramref name="at"/>, by the latest snapshot whose
+    /// as-of time is at or before it; merges since then are followed (a person merged into another
+    /// counts as that other). Null when no snapshot of the audience is that old.
+    /// </summary>
+    Task<bool?> WasMemberAsync(ProfileId profileId, string audienceId, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>
+    /// Recomputes the per-profile relations audiences read (traits, consents, businesses, households)
+    /// for profiles whose data changed since (queued by identity resolution and order imports), at most
+    /// <paramref name="limit"/> profiles. Returns how many were recomputed; 0 when none wait.
+    /// </summary>
+    Task<int> RefreshAsync(int limit, CancellationToken ct);
 }

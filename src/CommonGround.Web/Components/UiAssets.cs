@@ -19,6 +19,12 @@ public static class UiAssets
 
     public static string Icon { get; } = Versioned("/favicon.svg");
 
+    /// <summary>The framework's script that connects interactive pages to the server (embedded from the ASP.NET Core package at build time).</summary>
+    public static string BlazorScript { get; } = Versioned("/_framework/blazor.web.js");
+
+    /// <summary>The audience editor's few lines of script: selecting the spot of an error in the rule's text.</summary>
+    public static string AudienceEditorScript { get; } = Versioned("/audience-editor.js");
+
     public static StaticFileOptions StaticFiles { get; } = new()
     {
         FileProvider = Embedded,

@@ -2,13 +2,15 @@ namespace CommonGround.Web.Components;
 
 /// <summary>
 /// Response headers that keep the UI's pages to themselves: no scripts or styles from elsewhere (the
-/// UI needs none, not even inline), no framing, no referrer leaving the site.
+/// UI needs none, not even inline), no framing, no referrer leaving the site. Interactive pages load
+/// the framework's script from this site and connect back to it ('self' covers the WebSocket of the
+/// same host); their base address may only be this site.
 /// </summary>
 public static class UiHeaders
 {
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
 
     /// <summary>False for the APIs and the machine endpoints, whose answers are JSON.</summary>
     public static bool IsUiPath(PathString path) =>

@@ -13,8 +13,11 @@ namespace CommonGround.Web.Components;
 public sealed record Viewer(Caller Caller, PersonalDataPolicy Policy)
 {
     /// <summary>The same caller and policy as the profile API gives the same key.</summary>
-    public static async Task<Viewer> ForAsync(HttpContext http, IStore store, CancellationToken ct) =>
-        new(http.User.Caller(), await ProfileEndpoints.PolicyAsync(http, store, ct));
+    public static Task<Viewer> ForAsync(HttpContext http, IStore store, CancellationToken ct) => ForAsync(http.User, store, ct);
+
+    /// <summary>For interactive pages, which have the user of their session but no request.</summary>
+    public static async Task<Viewer> ForAsync(System.Security.Claims.ClaimsPrincipal user, IStore store, CancellationToken ct) =>
+        new(user.Caller(), await ProfileEndpoints.PolicyAsync(user, store, ct));
 
     /// <summary>The profile at a page's address ("p42"), redacted for this viewer; null when there is none.</summary>
     public async Task<Profile?> FindProfileAsync(IStore store, string id, CancellationToken ct) =>

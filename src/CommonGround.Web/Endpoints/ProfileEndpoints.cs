@@ -136,9 +136,13 @@ public static class ProfileEndpoints
         TypedResults.Ok(await store.Profiles.OverviewAsync(ct));
 
     /// <summary>What the caller may read: everything for an admin, the catalog's say for a team.</summary>
-    public static async Task<PersonalDataPolicy> PolicyAsync(HttpContext http, IStore store, CancellationToken ct)
+    public static Task<PersonalDataPolicy> PolicyAsync(HttpContext http, IStore store, CancellationToken ct) =>
+        PolicyAsync(http.User, store, ct);
+
+    /// <summary>The same for a signed-in user without a request at hand (an interactive page).</summary>
+    public static async Task<PersonalDataPolicy> PolicyAsync(System.Security.Claims.ClaimsPrincipal user, IStore store, CancellationToken ct)
     {
-        var caller = http.User.Caller();
+        var caller = user.Caller();
         return caller.IsAdmin || caller.Team is null
             ? PersonalDataPolicy.Everything
             : PersonalDataPolicy.ForTeam(caller.Team, await store.Catalog.ListAsync(null, ct));

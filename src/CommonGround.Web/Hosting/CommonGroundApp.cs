@@ -65,7 +65,7 @@ public static class CommonGroundApp
         });
         services.AddApiKeyAuthentication();
         services.AddUiAuthentication();
-        services.AddRazorComponents();
+        services.AddUiCircuits();
         services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeySecurityDocument>());
         services.AddCors(o => o.AddPolicy(TrackingEndpoints.CorsPolicy, p => p.AllowAnyOrigin().AllowAnyHeader().WithMethods("POST")));
 
@@ -76,6 +76,7 @@ public static class CommonGroundApp
         app.UseWhen(http => HttpMethods.IsGet(http.Request.Method) && UiHeaders.IsUiPath(http.Request.Path),
             ui => ui.UseStatusCodePagesWithReExecute(StatusPath, "?code={0}", createScopeForStatusCodePages: true));
         app.Use(UiHeaders.AddAsync);
+        app.Use(UiCircuits.RefuseOtherOriginsAsync);
         app.UseStaticFiles(UiAssets.StaticFiles);
         // Explicit, after the status pages: a re-executed request must be routed again.
         app.UseRouting();
@@ -93,8 +94,10 @@ public static class CommonGroundApp
         app.MapEventEndpoints();
         app.MapCatalogEndpoints();
         app.MapProfileEndpoints();
+        app.MapAudienceEndpoints();
+        app.MapCampaignEndpoints();
         app.MapUiSessionEndpoints();
-        app.MapRazorComponents<App>();
+        app.MapUi<App>();
         return app;
     }
 

@@ -7,7 +7,7 @@ public class AudienceValidatorTests
 {
     static readonly DateTimeOffset Seen = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    static CatalogField Field(DataType type, string dataset, string field, string valueType = "string") => new()
+    internal static CatalogField Field(DataType type, string dataset, string field, string valueType = "string") => new()
     {
         Key = new CatalogFieldKey(type, dataset, field),
         ValueType = valueType,
