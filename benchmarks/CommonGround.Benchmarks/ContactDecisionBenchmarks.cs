@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using CommonGround.Campaigns;
 using CommonGround.ContactPolicy;
 
 namespace CommonGround.Benchmarks;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CommonGround.Campaigns;
 using CommonGround.Identity;
 
 namespace CommonGround.ContactPolicy;
@@ -38,7 +39,7 @@ public readonly struct ContactEntry : IEquatable<ContactEntry>
     /// <param name="sequence">Numbers the customer's entries in the ledger (the send's number in a plan).</param>
     /// <param name="campaign">Index in the <see cref="CampaignDirectory"/>.</param>
     /// <param name="team">Team index in the <see cref="CampaignDirectory"/> (below 32,768).</param>
-    public ContactEntry(long at, long expiresAt, ProfileId profile, int sequence, int campaign, int team, Channel channel, MessageCategory category, EntryState state)
+    public ContactEntry(long at, long expiresAt, ProfileId profile, int sequence, int campaign, int team, Channel channel, CampaignCategory category, EntryState state)
     {
         _at = at;
         _profile = profile.Value;
@@ -65,7 +66,7 @@ public readonly struct ContactEntry : IEquatable<ContactEntry>
 
     public Channel Channel => (Channel)(_kind & 15);
 
-    public MessageCategory Category => (MessageCategory)((_kind >> 4) & 3);
+    public CampaignCategory Category => (CampaignCategory)((_kind >> 4) & 3);
 
     public EntryState State => (EntryState)(_kind >> 6);
 

@@ -1,3 +1,4 @@
+using CommonGround.Campaigns;
 using CommonGround.ContactPolicy;
 using CommonGround.Events;
 using CommonGround.Identity;
@@ -85,7 +86,7 @@ public class ReservationTests
             world.Time.GetUtcNow());
         var message = MessageSentEvent.Read(e, new ProfileId(1), world.Campaigns, timeZone: Brussels);
         Assert.Equal(Channel.Email, message.Campaign.Channel);
-        Assert.Equal(MessageCategory.Marketing, message.Campaign.Category);
+        Assert.Equal(CampaignCategory.Marketing, message.Campaign.Category);
         await world.Decider.RecordSentAsync(message, TestContext.Current.CancellationToken);
 
         var reason = Assert.Single(world.Decide(1, Campaign.Spring).Reasons);
