@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using CommonGround.Campaigns;
 using CommonGround.ContactPolicy;
 using DuckDB.NET.Data;
 using static CommonGround.Benchmarks.Measure;
@@ -179,7 +180,7 @@ static class ContactArbitration
             // whether consent or a suppression list blocks it (computed here, as a data team would in its pipeline).
             var campaigns = plan.Campaigns;
             var rank = new int[campaigns.Count];
-            var ordered = Enumerable.Range(0, campaigns.Count).OrderBy(c => campaigns[c].Priority)
+            var ordered = Enumerable.Range(0, campaigns.Count).OrderByDescending(c => campaigns[c].Priority)
                 .ThenByDescending(c => campaigns[c].ExpectedValue).ThenBy(c => campaigns[c].Id, StringComparer.Ordinal).ToArray();
             for (var r = 0; r < ordered.Length; r++) rank[ordered[r]] = r;
             var started = Stopwatch.GetTimestamp();
@@ -189,7 +190,7 @@ static class ContactArbitration
                 {
                     var customer = plan.CustomerOf(s);
                     var campaign = campaigns[plan.CampaignOf(s)];
-                    var transactional = campaign.Category == MessageCategory.Transactional;
+                    var transactional = campaign.Category == CampaignCategory.Transactional;
                     var blocked = (campaign.Channel == Channel.Email && plan.SuppressionLists(customer).Count > 0)
                         || (!transactional && plan.Consents(customer)[campaign.Channel] == Consent.Refused);
                     var localDay = plan.TimeZone(customer)!.DayOf(plan.TimeOf(s).UtcTicks).Date.DayNumber;

@@ -1,3 +1,4 @@
+using CommonGround.Campaigns;
 using CommonGround.ContactPolicy;
 using CommonGround.Identity;
 
@@ -27,7 +28,7 @@ static class ContactCorpus
             new ContactCap { Limit = 1, Window = CapWindow.Hour, Scope = CapScope.Channel, Channel = Channel.Sms },
             new ContactCap { Limit = 3, Window = CapWindow.Rolling7Days, Scope = CapScope.Channel, Channel = Channel.Sms },
             new ContactCap { Limit = 1, Window = CapWindow.Day, Scope = CapScope.Team },
-            new ContactCap { Limit = 3, Window = CapWindow.Day, Scope = CapScope.Category, Category = MessageCategory.Advertising },
+            new ContactCap { Limit = 3, Window = CapWindow.Day, Scope = CapScope.Category, Category = CampaignCategory.Advertising },
             new ContactCap { Limit = 20, Window = CapWindow.Month },
         ],
         QuietHours =
@@ -38,7 +39,7 @@ static class ContactCorpus
         MinimumGaps = [new MinimumGap { Gap = TimeSpan.FromHours(1) }],
         OptInChannels = [Channel.Email, Channel.Sms, Channel.Push],
         SuppressionLists = [new SuppressionList { Name = "hard bounces", Channels = [Channel.Email], IncludesTransactional = true }],
-        Teams = [new TeamPriority("loyalty", 1), new TeamPriority("lifecycle", 2), new TeamPriority("retail media", 3)],
+        Teams = [new TeamPriority("loyalty", 30), new TeamPriority("lifecycle", 20), new TeamPriority("retail media", 10)],
     };
 
     /// <summary>One cap only (2 marketing messages a customer's local day), no consent needed: what a SQL window query can express.</summary>
@@ -55,18 +56,18 @@ static class ContactCorpus
     public static IReadOnlyList<Scheduled> Campaigns(int count, int seed)
     {
         var random = new Random(seed);
-        (string Team, Channel Channel, MessageCategory Category)[] kinds =
+        (string Team, Channel Channel, CampaignCategory Category)[] kinds =
         [
-            ("loyalty", Channel.Email, MessageCategory.Marketing), ("loyalty", Channel.Push, MessageCategory.Marketing),
-            ("ecommerce", Channel.Email, MessageCategory.Marketing), ("ecommerce", Channel.Email, MessageCategory.Transactional),
-            ("lifecycle", Channel.Sms, MessageCategory.Marketing), ("lifecycle", Channel.Email, MessageCategory.Marketing),
-            ("retail media", Channel.OnSiteAd, MessageCategory.Advertising), ("retail media", Channel.OffSiteAd, MessageCategory.Advertising),
-            ("stores", Channel.DirectMail, MessageCategory.Marketing), ("content", Channel.PaidSocial, MessageCategory.Marketing),
+            ("loyalty", Channel.Email, CampaignCategory.Marketing), ("loyalty", Channel.Push, CampaignCategory.Marketing),
+            ("ecommerce", Channel.Email, CampaignCategory.Marketing), ("ecommerce", Channel.Email, CampaignCategory.Transactional),
+            ("lifecycle", Channel.Sms, CampaignCategory.Marketing), ("lifecycle", Channel.Email, CampaignCategory.Marketing),
+            ("retail media", Channel.OnSiteAd, CampaignCategory.Advertising), ("retail media", Channel.OffSiteAd, CampaignCategory.Advertising),
+            ("stores", Channel.DirectMail, CampaignCategory.Marketing), ("content", Channel.PaidSocial, CampaignCategory.Marketing),
         ];
         return Enumerable.Range(0, count).Select(i =>
         {
             var (team, channel, category) = kinds[i % kinds.Length];
-            var facts = new CampaignFacts($"c{i:D3}", $"Campaign {i}", team, channel, category, 1 + random.Next(4),
+            var facts = new CampaignFacts($"c{i:D3}", $"Campaign {i}", team, channel, category, 25 * (1 + random.Next(4)),
                 Math.Round((decimal)(0.05 + random.NextDouble() * 1.95), 2));
             return new Scheduled(facts, random.Next(7), 7 + random.Next(16));
         }).ToList();

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using CommonGround.Campaigns;
 using CommonGround.ContactPolicy;
 
 namespace CommonGround.Benchmarks;
@@ -41,13 +42,17 @@ public class ContactDecisionBenchmarks
         var scheduled = ContactCorpus.Campaigns(20, 42);
         var random = new Random(7);
         // Customers in a shuffled order, each with a campaign: a triggered message arriving for someone.
+        // Each request and its household text are made in the order they are used, as a request
+        // freshly read from the network would sit in memory.
         _requests = ContactCorpus.Customers(Customers, 42)
+            .OrderBy(_ => random.Next())
+            .ToList()
             .Select(c =>
             {
                 var campaign = scheduled[random.Next(scheduled.Count)].Facts;
-                return new ContactRequest(c.Profile, campaign, c.Household, c.Zone, c.Consents[campaign.Channel], c.Lists);
+                return new ContactRequest(c.Profile, campaign, c.Household is null ? null : new string(c.Household), c.Zone,
+                    c.Consents[campaign.Channel], c.Lists);
             })
-            .OrderBy(_ => random.Next())
             .ToArray();
         _counters = new Dictionary<long, (long, int)>(Customers);
         // Warm the ledger with two simulated days, so decisions meet history.

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CommonGround.Campaigns;
 using CommonGround.Identity;
 
 namespace CommonGround.ContactPolicy;

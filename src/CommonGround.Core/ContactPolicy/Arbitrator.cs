@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CommonGround.Campaigns;
 
 namespace CommonGround.ContactPolicy;
 
@@ -7,8 +8,8 @@ namespace CommonGround.ContactPolicy;
 /// customer the sends that fit the policy, best first, and holds back the rest with a reason.
 /// </summary>
 /// <remarks>
-/// <para>Order (deterministic): campaign priority (1 first), then team priority, then expected value
-/// (highest first), then campaign id (ordinal); between sends of the same campaign, the earlier time,
+/// <para>Order (deterministic): campaign priority (higher first, as the campaign calendar defines it),
+/// then team priority (higher first), then expected value (highest first), then campaign id (ordinal); between sends of the same campaign, the earlier time,
 /// then the lower profile id, then the order they were planned in.</para>
 /// <para>Each send is checked in that order against the customer's (and household's) live ledger
 /// entries plus the sends already kept, and kept when it fits (see <see cref="CompiledContactPolicy"/>):
@@ -91,8 +92,8 @@ public sealed class Arbitrator(PolicyHistory policies, IContactLedger? ledger, T
             var campaigns = plan.Campaigns;
             var directory = campaigns.Select(policy.Directory.Register).ToArray();
             var ordered = Enumerable.Range(0, campaigns.Count)
-                .OrderBy(c => campaigns[c].Priority)
-                .ThenBy(c => policy.TeamPriority(campaigns[c].Team))
+                .OrderByDescending(c => campaigns[c].Priority)
+                .ThenByDescending(c => policy.TeamPriority(campaigns[c].Team))
                 .ThenByDescending(c => campaigns[c].ExpectedValue)
                 .ThenBy(c => campaigns[c].Id, StringComparer.Ordinal)
                 .ToArray();
@@ -148,7 +149,7 @@ public sealed class Arbitrator(PolicyHistory policies, IContactLedger? ledger, T
                 var entries = reading.IsCompletedSuccessfully ? reading.Result : reading.AsTask().GetAwaiter().GetResult();
                 if (entries.Count > 0) (all ??= []).AddRange(entries);
             }
-            return all is null ? [] : [.. all.DistinctBy(e => e.Reservation).OrderBy(e => e.At).ThenBy(e => e.Profile).ThenBy(e => e.Sequence)];
+            return all is null ? [] : [.. all.DistinctBy(e => (e.Profile, e.Sequence)).OrderBy(e => e.At).ThenBy(e => e.Profile).ThenBy(e => e.Sequence)];
         }
 
         /// <summary>

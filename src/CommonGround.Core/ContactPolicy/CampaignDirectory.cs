@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CommonGround.Campaigns;
 
 namespace CommonGround.ContactPolicy;
 
@@ -94,7 +95,8 @@ public sealed class CampaignDirectory
         if (string.IsNullOrWhiteSpace(facts.Team)) throw new ContactRequestException($"Campaign '{facts.Id}' has no team.");
         if (!Enum.IsDefined(facts.Channel)) throw new ContactRequestException($"Campaign '{facts.Id}' has an unknown channel.");
         if (!Enum.IsDefined(facts.Category)) throw new ContactRequestException($"Campaign '{facts.Id}' has an unknown category.");
-        if (facts.Priority < 1) throw new ContactRequestException($"Campaign '{facts.Id}' has priority {facts.Priority}; priorities start at 1 (served first).");
+        if (facts.Priority is < CampaignRules.MinPriority or > CampaignRules.MaxPriority)
+            throw new ContactRequestException($"Campaign '{facts.Id}' has priority {facts.Priority}; priorities run from {CampaignRules.MinPriority} to {CampaignRules.MaxPriority}, higher is more important.");
         if (facts.ExpectedValue < 0) throw new ContactRequestException($"Campaign '{facts.Id}' has a negative expected value.");
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using CommonGround.Campaigns;
 using CommonGround.Identity;
 
 namespace CommonGround.ContactPolicy;
@@ -8,11 +9,11 @@ namespace CommonGround.ContactPolicy;
 /// indexes in the policy's <see cref="CampaignDirectory"/>. Made by <see cref="CompiledContactPolicy.Candidate"/>.
 /// </summary>
 public readonly record struct ContactCandidate(
-    ProfileId Profile, string? Household, long At, int Campaign, int Team, Channel Channel, MessageCategory Category,
+    ProfileId Profile, string? Household, long At, int Campaign, int Team, Channel Channel, CampaignCategory Category,
     LocalCalendar Calendar, LocalDay Day)
 {
-    public ContactEntry ToEntry(long sequence, long expiresAt, EntryState state) =>
-        new(At, expiresAt, Profile, sequence, Campaign, Team, Channel, Category, state, Household);
+    public ContactEntry ToEntry(int sequence, long expiresAt, EntryState state) =>
+        new(At, expiresAt, Profile, sequence, Campaign, Team, Channel, Category, state);
 }
 
 /// <summary>What a check found: the caps that are used up (one bit per cap) and the minimum gap that is too short (-1 for none).</summary>
@@ -69,8 +70,8 @@ public sealed class CompiledContactPolicy
         Version = version;
         Directory = directory;
         DefaultCalendar = LocalCalendar.Find(definition.DefaultTimeZone);
-        _counted[(int)MessageCategory.Marketing] = true;
-        _counted[(int)MessageCategory.Advertising] = definition.AdvertisingCountsTowardCaps;
+        _counted[(int)CampaignCategory.Marketing] = true;
+        _counted[(int)CampaignCategory.Advertising] = definition.AdvertisingCountsTowardCaps;
 
         _caps = [.. definition.Caps];
         _limits = _caps.Select(c => c.Limit).ToArray();
@@ -128,8 +129,8 @@ public sealed class CompiledContactPolicy
     /// <summary>The rule of each cap in words, in the policy's order ("2 marketing messages a day across teams").</summary>
     public IReadOnlyList<string> CapRules => _capRules;
 
-    /// <summary>A team's priority (1 first); teams the policy does not list come after every listed one.</summary>
-    public int TeamPriority(string team) => _teamPriority.TryGetValue(team, out var p) ? p : int.MaxValue;
+    /// <summary>A team's priority (higher first); teams the policy does not list have 0, after every listed one.</summary>
+    public int TeamPriority(string team) => _teamPriority.GetValueOrDefault(team);
 
     public ContactCandidate Candidate(ProfileId profile, string? household, DateTimeOffset at, int campaign, LocalCalendar calendar)
     {
@@ -152,7 +153,7 @@ public sealed class CompiledContactPolicy
                 if (Blocks(lists[i], c.Channel, c.Category)) return (HoldCode.Suppressed, i);
             }
         }
-        if (c.Category == MessageCategory.Transactional) return (null, 0);
+        if (c.Category == CampaignCategory.Transactional) return (null, 0);
         if (consent == Consent.Refused) return (HoldCode.ConsentRefused, 0);
         if (consent != Consent.Granted && _optIn[(int)c.Channel]) return (HoldCode.NoConsent, 0);
         if (_quiet[(int)c.Channel] is var (start, end))
@@ -164,10 +165,10 @@ public sealed class CompiledContactPolicy
     }
 
     /// <summary>A list the policy does not know blocks marketing and ads on every channel, never transactional messages.</summary>
-    bool Blocks(string list, Channel channel, MessageCategory category) =>
+    bool Blocks(string list, Channel channel, CampaignCategory category) =>
         _lists.TryGetValue(list, out var known)
-            ? (known.Channels.Count == 0 || known.Channels.Contains(channel)) && (category != MessageCategory.Transactional || known.IncludesTransactional)
-            : category != MessageCategory.Transactional;
+            ? (known.Channels.Count == 0 || known.Channels.Contains(channel)) && (category != CampaignCategory.Transactional || known.IncludesTransactional)
+            : category != CampaignCategory.Transactional;
 
     /// <summary>
     /// Whether the message fits the caps and gaps given the entries of the customer and of the
@@ -177,7 +178,7 @@ public sealed class CompiledContactPolicy
     /// </summary>
     public Verdict Check(in ContactCandidate c, ReadOnlySpan<ContactEntry> customer, ReadOnlySpan<ContactEntry> household, bool shared, long now)
     {
-        if (c.Category == MessageCategory.Transactional || _caps.Length == 0 && _gapsByChannel[(int)c.Channel].Length == 0) return Verdict.Fits;
+        if (c.Category == CampaignCategory.Transactional || _caps.Length == 0 && _gapsByChannel[(int)c.Channel].Length == 0) return Verdict.Fits;
         var scopes = ScopesOf(c);
         var applicable = scopes.Applicable;
         var gaps = _counted[(int)c.Category] ? _gapsByChannel[(int)c.Channel] : [];
@@ -251,7 +252,7 @@ public sealed class CompiledContactPolicy
         {
             ref readonly var e = ref entries[i];
             if (e.At < horizon) break;
-            if (e.ExpiresAt <= now) continue;
+            if (!e.IsLive(now)) continue;
             var isSelf = e.Profile == c.Profile;
             var m = Matches(scopes, c, e) & (isSelf ? selfCaps : otherCaps);
             var d = e.At - t;
@@ -303,7 +304,7 @@ public sealed class CompiledContactPolicy
 
     /// <summary>Whether entry <paramref name="e"/> counts toward cap <paramref name="k"/> for the message, ignoring its window.</summary>
     bool Counts(int k, in Scopes scopes, in ContactCandidate c, in ContactEntry e, long now) =>
-        e.ExpiresAt > now && (Matches(scopes, c, e) & (1UL << k)) != 0 && (!IsCustomerCap(k, c) || e.Profile == c.Profile);
+        e.IsLive(now) && (Matches(scopes, c, e) & (1UL << k)) != 0 && (!IsCustomerCap(k, c) || e.Profile == c.Profile);
 
     static long Length(CapWindow window) => window == CapWindow.Hour ? Hour : Week;
 
@@ -374,7 +375,7 @@ public sealed class CompiledContactPolicy
             ContactEntry? latest = null;
             foreach (ref readonly var e in shared ? household : customer)
             {
-                if (e.ExpiresAt > now && e.Profile == c.Profile && _counted[(int)e.Category]
+                if (e.IsLive(now) && e.Profile == c.Profile && _counted[(int)e.Category]
                     && (gap.Channel is null || gap.Channel == e.Channel) && Math.Abs(e.At - c.At) < ticks
                     && (latest is null || e.At > latest.Value.At))
                     latest = e;
@@ -425,7 +426,7 @@ public sealed class CompiledContactPolicy
         {
             CapScope.Channel when cap.Channel is { } channel => (Channels.Noun(channel, n), " across teams"),
             CapScope.Channel => (messages, " on any one channel"),
-            CapScope.Category when cap.Category == MessageCategory.Advertising => (n == 1 ? "ad" : "ads", " across teams"),
+            CapScope.Category when cap.Category == CampaignCategory.Advertising => (n == 1 ? "ad" : "ads", " across teams"),
             CapScope.Category when cap.Category is not null => (messages, " across teams"),
             CapScope.Category => (n == 1 ? "message" : "messages", " of any one category"),
             CapScope.Team when cap.Team is { } team => (messages, " from " + team),

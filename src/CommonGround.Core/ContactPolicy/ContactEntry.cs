@@ -1,4 +1,5 @@
 using System.Globalization;
+using CommonGround.Campaigns;
 using CommonGround.Identity;
 
 namespace CommonGround.ContactPolicy;
@@ -17,23 +18,77 @@ public enum EntryState : byte
 }
 
 /// <summary>
-/// One message to one customer as the ledger keeps it: small, no names (those live in the
+/// One message to one customer as the ledger keeps it: 32 bytes, no names (those live in the
 /// <see cref="CampaignDirectory"/>), times in UTC ticks. A reservation counts toward every cap
-/// until <see cref="ExpiresAt"/>; a sent message counts until it leaves every window.
+/// until <see cref="ExpiresAt"/>; a sent or planned message counts until it leaves every window.
+/// Small on purpose: a decision scans a customer's recent entries, and fewer cache lines is faster.
 /// </summary>
-/// <param name="At">When it was (or will be) sent, UTC ticks.</param>
-/// <param name="ExpiresAt">UTC ticks after which an unconfirmed reservation no longer counts; <see cref="long.MaxValue"/> otherwise.</param>
-/// <param name="Sequence">Numbers the customer's entries (from 1); with the profile it is the reservation id.</param>
-/// <param name="Campaign">Index in the <see cref="CampaignDirectory"/>.</param>
-/// <param name="Team">Team index in the <see cref="CampaignDirectory"/>.</param>
-/// <param name="Household">The household the message counted for, or null.</param>
-public readonly record struct ContactEntry(
-    long At, long ExpiresAt, ProfileId Profile, long Sequence, int Campaign, int Team,
-    Channel Channel, MessageCategory Category, EntryState State, string? Household)
+public readonly struct ContactEntry : IEquatable<ContactEntry>
 {
-    public bool IsLive(long now) => ExpiresAt > now;
+    const int Never = int.MaxValue;
+    readonly long _at;
+    readonly long _profile;
+    readonly int _sequence;
+    readonly int _expiresIn;
+    readonly int _campaign;
+    readonly short _team;
+    readonly byte _kind;
 
-    public ReservationId Reservation => new(Profile, Sequence);
+    /// <param name="at">When it was (or will be) sent, UTC ticks.</param>
+    /// <param name="expiresAt">UTC ticks after which an unconfirmed reservation no longer counts, at most two days from <paramref name="at"/>; <see cref="long.MaxValue"/> when it never lapses.</param>
+    /// <param name="sequence">Numbers the customer's entries in the ledger (the send's number in a plan).</param>
+    /// <param name="campaign">Index in the <see cref="CampaignDirectory"/>.</param>
+    /// <param name="team">Team index in the <see cref="CampaignDirectory"/> (below 32,768).</param>
+    public ContactEntry(long at, long expiresAt, ProfileId profile, int sequence, int campaign, int team, Channel channel, CampaignCategory category, EntryState state)
+    {
+        _at = at;
+        _profile = profile.Value;
+        _sequence = sequence;
+        // Seconds after At, rounded up so a reservation never lapses early.
+        _expiresIn = expiresAt == long.MaxValue ? Never
+            : (int)Math.Clamp((expiresAt - at + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond, int.MinValue + 1, Never - 1);
+        _campaign = campaign;
+        _team = checked((short)team);
+        _kind = (byte)((int)channel | (int)category << 4 | (int)state << 6);
+    }
+
+    public long At => _at;
+
+    public long ExpiresAt => _expiresIn == Never ? long.MaxValue : _at + _expiresIn * TimeSpan.TicksPerSecond;
+
+    public ProfileId Profile => new(_profile);
+
+    public int Sequence => _sequence;
+
+    public int Campaign => _campaign;
+
+    public int Team => _team;
+
+    public Channel Channel => (Channel)(_kind & 15);
+
+    public CampaignCategory Category => (CampaignCategory)((_kind >> 4) & 3);
+
+    public EntryState State => (EntryState)(_kind >> 6);
+
+    public bool IsLive(long now) => _expiresIn == Never || ExpiresAt > now;
+
+    /// <summary>The same message, sent: it no longer lapses.</summary>
+    public ContactEntry AsSent() => new(_at, long.MaxValue, Profile, _sequence, _campaign, _team, Channel, Category, EntryState.Sent);
+
+    public bool Equals(ContactEntry other) =>
+        _at == other._at && _profile == other._profile && _sequence == other._sequence && _expiresIn == other._expiresIn
+        && _campaign == other._campaign && _team == other._team && _kind == other._kind;
+
+    public override bool Equals(object? obj) => obj is ContactEntry other && Equals(other);
+
+    public override int GetHashCode() => HashCode.Combine(_at, _profile, _sequence, _campaign);
+
+    public static bool operator ==(ContactEntry left, ContactEntry right) => left.Equals(right);
+
+    public static bool operator !=(ContactEntry left, ContactEntry right) => !left.Equals(right);
+
+    public override string ToString() =>
+        $"{new DateTimeOffset(_at, TimeSpan.Zero):u} p{_profile} #{_sequence} campaign {_campaign} {Channel} {Category} {State}";
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using CommonGround.Campaigns;
 using CommonGround.Identity;
 
 namespace CommonGround.ContactPolicy;

@@ -1,3 +1,5 @@
+using CommonGround.Campaigns;
+
 namespace CommonGround.ContactPolicy;
 
 /// <summary>
@@ -22,7 +24,7 @@ public sealed record ContactPolicyDefinition
     public IReadOnlyList<MinimumGap> MinimumGaps { get; init; } = [];
 
     /// <summary>
-    /// When true, retail-media ad exposures (<see cref="MessageCategory.Advertising"/>) count toward
+    /// When true, retail-media ad exposures (<see cref="CampaignCategory.Advertising"/>) count toward
     /// every cap, gap and quiet hour together with marketing messages; when false, only caps that
     /// name the advertising category count them.
     /// </summary>
@@ -37,7 +39,7 @@ public sealed record ContactPolicyDefinition
     /// <summary>Lists whose members may not be contacted, e.g. hard bounces or a do-not-call register.</summary>
     public IReadOnlyList<SuppressionList> SuppressionLists { get; init; } = [];
 
-    /// <summary>Team priorities (1 first): between campaigns of equal priority, the better team goes first. Teams not listed come after those listed.</summary>
+    /// <summary>Team priorities (1 to 100, higher first, like campaign priorities): between campaigns of equal priority, the team with the higher one goes first. Teams not listed come after those listed.</summary>
     public IReadOnlyList<TeamPriority> Teams { get; init; } = [];
 
     /// <summary>How long a real-time reservation holds its place when it is neither confirmed nor cancelled.</summary>
@@ -100,7 +102,7 @@ public sealed record ContactCap
     public CapWindow Window { get; init; } = CapWindow.Day;
     public int Limit { get; init; }
     public Channel? Channel { get; init; }
-    public MessageCategory? Category { get; init; }
+    public CampaignCategory? Category { get; init; }
     public string? Team { get; init; }
 }
 
@@ -139,5 +141,5 @@ public sealed record SuppressionList
     public bool IncludesTransactional { get; init; }
 }
 
-/// <summary>A team's priority; 1 is served first.</summary>
+/// <summary>A team's priority: 1 to 100, higher is served first.</summary>
 public sealed record TeamPriority(string Team, int Priority);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CommonGround.Campaigns;
 
 namespace CommonGround.ContactPolicy;
 
@@ -16,7 +17,7 @@ public static class ContactPolicyJson
         Converters =
         {
             new NamedEnumConverter<Channel>("channel"),
-            new NamedEnumConverter<MessageCategory>("category"),
+            new NamedEnumConverter<CampaignCategory>("category"),
             new NamedEnumConverter<CapScope>("scope"),
             new NamedEnumConverter<CapLevel>("level"),
             new NamedEnumConverter<CapWindow>("window"),

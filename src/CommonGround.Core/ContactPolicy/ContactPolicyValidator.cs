@@ -1,3 +1,5 @@
+using CommonGround.Campaigns;
+
 namespace CommonGround.ContactPolicy;
 
 /// <summary>One problem with a policy: where (a JSON path such as "caps[2].limit") and what to do.</summary>
@@ -62,7 +64,7 @@ public static class ContactPolicyValidator
                 Problem(path + ".team", $"is set but the scope is '{ContactPolicyJson.Name(cap.Scope)}'; use scope 'team' or remove the team.");
             if (cap.Team is not null && string.IsNullOrWhiteSpace(cap.Team))
                 Problem(path + ".team", "is blank; name a team, or leave it out to cap each team separately.");
-            if (cap.Category == MessageCategory.Transactional)
+            if (cap.Category == CampaignCategory.Transactional)
                 Problem(path + ".category", "transactional messages are exempt from caps; cap 'marketing' or 'advertising'.");
             if (seen.TryGetValue(cap, out var first))
                 Problem(path, $"repeats caps[{first}].");
@@ -131,7 +133,8 @@ public static class ContactPolicyValidator
             }
             if (string.IsNullOrWhiteSpace(team.Team)) Problem(path + ".team", "is missing.");
             else if (!teams.Add(team.Team)) Problem(path + ".team", $"'{team.Team}' is listed twice.");
-            if (team.Priority < 1) Problem(path + ".priority", $"is {team.Priority}; priorities start at 1 (served first).");
+            if (team.Priority is < CampaignRules.MinPriority or > CampaignRules.MaxPriority)
+                Problem(path + ".priority", $"is {team.Priority}; priorities run from {CampaignRules.MinPriority} to {CampaignRules.MaxPriority}, higher is more important.");
         }
 
         if (policy.ReservationTimeout <= TimeSpan.Zero || policy.ReservationTimeout > MaxReservationTimeout)

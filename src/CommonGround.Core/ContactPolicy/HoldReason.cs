@@ -32,7 +32,7 @@ public sealed record ContactSend(CampaignFacts Campaign, DateTimeOffset At, Entr
 /// One reason a message was held back: a code, the rule in words, the messages that used the rule
 /// up, and when the message could go instead where that is known. <see cref="Text"/> is the sentence
 /// a person reads, e.g. "held back: 2 marketing messages a day across teams, already used by 'Gold
-/// tier offer' (loyalty, priority 1) and 'Brand X sponsored offer' (retail media, $0.80)".
+/// tier offer' (loyalty, priority 90) and 'Brand X sponsored offer' (retail media, $0.80)".
 /// </summary>
 public sealed class HoldReason
 {
@@ -108,9 +108,9 @@ static class Explanation
     }
 
     /// <summary>
-    /// "'Gold tier offer' (loyalty, priority 1)": the campaign, its team, and why it came first — a
-    /// better priority, else a better team priority, else its expected value; one sent or reserved
-    /// earlier without a better priority says so.
+    /// "'Gold tier offer' (loyalty, priority 90)": the campaign, its team, and why it came first — a
+    /// higher priority, else a higher team priority, else its expected value; one sent or reserved
+    /// earlier without a higher priority says so.
     /// </summary>
     static string Send(ContactSend send, ExplanationContext context)
     {
@@ -119,8 +119,8 @@ static class Explanation
         var policy = context.Policy;
         var why = send.State switch
         {
-            _ when campaign.Priority < held.Priority => $"priority {campaign.Priority}",
-            EntryState.Planned when policy.TeamPriority(campaign.Team) < policy.TeamPriority(held.Team) => $"team priority {policy.TeamPriority(campaign.Team)}",
+            _ when campaign.Priority > held.Priority => $"priority {campaign.Priority}",
+            EntryState.Planned when policy.TeamPriority(campaign.Team) > policy.TeamPriority(held.Team) => $"team priority {policy.TeamPriority(campaign.Team)}",
             EntryState.Planned => Words.Money(campaign.ExpectedValue, policy.Definition.Currency),
             EntryState.Sent => "already sent",
             _ => "already reserved",

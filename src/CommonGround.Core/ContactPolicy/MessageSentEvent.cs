@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CommonGround.Campaigns;
 using CommonGround.Events;
 using CommonGround.Identity;
 
@@ -48,8 +49,8 @@ public static class MessageSentEvent
             Required("campaign_name", "campaignName", before?.Name),
             Required("team", "team", before?.Team),
             Parse<Channel>(channelText, "channel"),
-            categoryText is null ? before?.Category ?? MessageCategory.Marketing : Parse<MessageCategory>(categoryText, "category"),
-            Number(properties, "priority", "priority") is { } priority ? (int)priority : before?.Priority ?? 1,
+            categoryText is null ? before?.Category ?? CampaignCategory.Marketing : Parse<CampaignCategory>(categoryText, "category"),
+            Number(properties, "priority", "priority") is { } priority ? (int)priority : before?.Priority ?? CampaignRules.DefaultPriority,
             Number(properties, "expected_value", "expectedValue") ?? before?.ExpectedValue ?? 0m);
         return new SentMessage(profile, facts, e.Timestamp, household, timeZone, reservation);
     }

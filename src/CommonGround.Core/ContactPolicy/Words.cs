@@ -1,4 +1,5 @@
 using System.Globalization;
+using CommonGround.Campaigns;
 
 namespace CommonGround.ContactPolicy;
 

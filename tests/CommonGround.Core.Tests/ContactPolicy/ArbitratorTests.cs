@@ -1,3 +1,4 @@
+using CommonGround.Campaigns;
 using CommonGround.ContactPolicy;
 using CommonGround.Identity;
 using static CommonGround.Core.Tests.ContactPolicy.PolicyWorld;
@@ -34,7 +35,7 @@ public class ArbitratorTests
         Assert.Equal(["brand-x", "gold-tier"], Kept(result));
         var reason = Assert.Single(result.Explain(0));
         Assert.Equal(
-            "held back: 2 marketing messages a day across teams, already used by 'Gold tier offer' (loyalty, priority 1) and 'Brand X sponsored offer' (retail media, $0.80)",
+            "held back: 2 marketing messages a day across teams, already used by 'Gold tier offer' (loyalty, priority 90) and 'Brand X sponsored offer' (retail media, $0.80)",
             reason.Text);
         Assert.Equal(["Gold tier offer", "Brand X sponsored offer"], reason.UsedBy.Select(s => s.Campaign.Name));
         Assert.All(reason.UsedBy, s => Assert.Equal(EntryState.Planned, s.State));
@@ -45,7 +46,7 @@ public class ArbitratorTests
     {
         var world = new PolicyWorld(Policy(Cap(1, CapWindow.Day)), Local(2026, 6, 10, 6, 0));
         var at = Local(2026, 6, 10, 10, 0);
-        var result = Arbitrate(world, PlanFor(at, (Campaign.Email("rich", priority: 2, value: 5m), at), (Campaign.Email("important", priority: 1, value: 0.01m), at)));
+        var result = Arbitrate(world, PlanFor(at, (Campaign.Email("rich", priority: 50, value: 5m), at), (Campaign.Email("important", priority: 90, value: 0.01m), at)));
         Assert.Equal(["important"], Kept(result));
     }
 
@@ -62,12 +63,12 @@ public class ArbitratorTests
     [Fact]
     public void Between_equal_priorities_and_values_the_better_team_then_the_campaign_id_decide()
     {
-        var policy = Policy(Cap(1, CapWindow.Day)) with { Teams = [new TeamPriority("stores", 1), new TeamPriority("content", 2)] };
+        var policy = Policy(Cap(1, CapWindow.Day)) with { Teams = [new TeamPriority("stores", 20), new TeamPriority("content", 10)] };
         var world = new PolicyWorld(policy, Local(2026, 6, 10, 6, 0));
         var at = Local(2026, 6, 10, 10, 0);
         var byTeam = Arbitrate(world, PlanFor(at, (Campaign.Email("a-content", team: "content"), at), (Campaign.Email("z-stores", team: "stores"), at)));
         Assert.Equal(["z-stores"], Kept(byTeam));
-        Assert.Equal("held back: 1 marketing message a day across teams, already used by 'z-stores' (stores, team priority 1)", byTeam.Explain(0)[0].Text);
+        Assert.Equal("held back: 1 marketing message a day across teams, already used by 'z-stores' (stores, team priority 20)", byTeam.Explain(0)[0].Text);
         var byId = Arbitrate(world, PlanFor(at, (Campaign.Email("b", team: "x"), at), (Campaign.Email("a", team: "y"), at)));
         Assert.Equal(["a"], Kept(byId));
     }
@@ -88,7 +89,7 @@ public class ArbitratorTests
         Assert.True(result.IsKept(1));
         Assert.True(result.IsKept(2));
         Assert.Equal(
-            "held back: 1 marketing message a day per household across teams, already used by 'Gold tier offer' (loyalty, priority 1, to another member of the household)",
+            "held back: 1 marketing message a day per household across teams, already used by 'Gold tier offer' (loyalty, priority 90, to another member of the household)",
             result.Explain(0)[0].Text);
     }
 
@@ -98,10 +99,10 @@ public class ArbitratorTests
         // Kept first (better priority): day 5 and day 8. A lesser send on day 2 would make three in (day 1, day 8].
         var world = new PolicyWorld(Policy(Cap(2, CapWindow.Rolling7Days)), Local(2026, 6, 1, 0, 0));
         var result = Arbitrate(world, PlanFor(Local(2026, 6, 1, 0, 0),
-            (Campaign.Email("day2", priority: 3), Local(2026, 6, 2, 10, 0)),
-            (Campaign.Email("day5", priority: 1), Local(2026, 6, 5, 10, 0)),
-            (Campaign.Email("day8", priority: 2), Local(2026, 6, 8, 10, 0)),
-            (Campaign.Email("day13", priority: 4), Local(2026, 6, 13, 10, 0))));
+            (Campaign.Email("day2", priority: 70), Local(2026, 6, 2, 10, 0)),
+            (Campaign.Email("day5", priority: 90), Local(2026, 6, 5, 10, 0)),
+            (Campaign.Email("day8", priority: 80), Local(2026, 6, 8, 10, 0)),
+            (Campaign.Email("day13", priority: 60), Local(2026, 6, 13, 10, 0))));
         Assert.Equal(["day13", "day5", "day8"], Kept(result));
         Assert.Equal(["day5", "day8"], result.Explain(0)[0].UsedBy.Select(s => s.Campaign.Id));
     }

@@ -1,3 +1,4 @@
+using CommonGround.Campaigns;
 using CommonGround.ContactPolicy;
 using static CommonGround.Core.Tests.ContactPolicy.PolicyWorld;
 
@@ -136,7 +137,7 @@ public class ContactCapTests
     [Fact]
     public void A_category_cap_on_ads_counts_ads_only()
     {
-        var cap = Cap(1, CapWindow.Day, CapScope.Category) with { Category = MessageCategory.Advertising };
+        var cap = Cap(1, CapWindow.Day, CapScope.Category) with { Category = CampaignCategory.Advertising };
         var world = new PolicyWorld(Policy(cap), Local(2026, 6, 10, 9, 0));
         world.SendAt(Local(2026, 6, 10, 10, 0), 1, Campaign.GoldTier);
         world.SendAt(Local(2026, 6, 10, 10, 1), 1, Campaign.BrandX);
@@ -195,6 +196,6 @@ public class ContactCapTests
 
         var entries = await world.Ledger.ReadAsync(new(1), null, world.Time.GetUtcNow(), TestContext.Current.CancellationToken);
         Assert.Equal(3, entries.Count);
-        Assert.Equal(2, entries.Count(e => e.Category == MessageCategory.Transactional));
+        Assert.Equal(2, entries.Count(e => e.Category == CampaignCategory.Transactional));
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CommonGround.Campaigns;
 using CommonGround.ContactPolicy;
 using CommonGround.Identity;
 using static CommonGround.Core.Tests.ContactPolicy.PolicyWorld;
@@ -21,8 +22,8 @@ public class ContactLedgerRaceTests(ITestOutputHelper output)
         var world = new PolicyWorld(policy, Local(2026, 6, 10, 12, 0));
         CampaignFacts[] campaigns =
         [
-            Campaign.GoldTier, Campaign.Spring, Campaign.Winback, Campaign.BrandX, Campaign.Sms("flash", 1, 2m, "stores"),
-            Campaign.Email("digest", 4, 0.1m, "content"),
+            Campaign.GoldTier, Campaign.Spring, Campaign.Winback, Campaign.BrandX, Campaign.Sms("flash", 90, 2m, "stores"),
+            Campaign.Email("digest", 20, 0.1m, "content"),
         ];
         static string HouseholdOf(int customer) => $"h_{customer / 2}";
 

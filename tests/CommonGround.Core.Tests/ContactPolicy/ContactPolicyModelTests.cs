@@ -1,3 +1,4 @@
+using CommonGround.Campaigns;
 using CommonGround.ContactPolicy;
 using CommonGround.Storage;
 using Microsoft.Extensions.Time.Testing;
@@ -61,7 +62,7 @@ public class ContactPolicyModelTests
             [
                 new ContactCap { Limit = 0 },
                 new ContactCap { Limit = 2, Scope = CapScope.AllMarketing, Channel = Channel.Sms },
-                new ContactCap { Limit = 2, Scope = CapScope.Category, Category = MessageCategory.Transactional },
+                new ContactCap { Limit = 2, Scope = CapScope.Category, Category = CampaignCategory.Transactional },
                 new ContactCap { Limit = 2 },
                 new ContactCap { Limit = 2 },
             ],
@@ -79,7 +80,7 @@ public class ContactPolicyModelTests
                 "caps[4]: repeats caps[3].",
                 "quietHours[0]: starts and ends at 09:00, which is no quiet time at all; give different times (start after end crosses midnight).",
                 "minimumGaps[0].gap: must be longer than zero.",
-                "teams[0].priority: is 0; priorities start at 1 (served first).",
+                "teams[0].priority: is 0; priorities run from 1 to 100, higher is more important.",
                 "defaultTimeZone: 'Mars/Olympus' is not a known time zone; use an IANA id such as \"Europe/Brussels\".",
                 "currency: 'dollars' is not an ISO 4217 code such as \"USD\" or \"EUR\".",
             ],
@@ -127,6 +128,19 @@ public class ContactPolicyModelTests
         var error = Assert.Throws<ConflictException>(() => history.Change(new ContactPolicyDefinition { Currency = "GBP" }, "ben", basedOn: 1));
         Assert.StartsWith("The policy changed since version 1: version 2 was made by anna", error.Message, StringComparison.Ordinal);
         Assert.Equal("EUR", history.Current.Policy.Currency);
+    }
+
+    [Fact]
+    public void A_campaign_of_the_calendar_gives_the_facts_the_policy_needs()
+    {
+        var at = new DateTimeOffset(2026, 6, 10, 8, 0, 0, TimeSpan.Zero);
+        var campaign = new CommonGround.Campaigns.Campaign
+        {
+            Id = "cmp_1", Name = "Gold tier offer", Team = "loyalty", Channel = Channel.Email, Category = CampaignCategory.Marketing,
+            Schedule = new OneOffSchedule(at), Priority = 90, ExpectedValue = 0.4m, HoldoutShare = 0.1, HoldoutSalt = "cmp_1",
+            Status = CampaignStatus.Scheduled, CreatedBy = "anna", CreatedAt = at, UpdatedBy = "anna", UpdatedAt = at,
+        };
+        Assert.Equal(new CampaignFacts("cmp_1", "Gold tier offer", "loyalty", Channel.Email, CampaignCategory.Marketing, 90, 0.4m), CampaignFacts.Of(campaign));
     }
 
     [Fact]

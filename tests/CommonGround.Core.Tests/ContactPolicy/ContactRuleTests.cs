@@ -1,3 +1,4 @@
+using CommonGround.Campaigns;
 using CommonGround.ContactPolicy;
 using static CommonGround.Core.Tests.ContactPolicy.PolicyWorld;
 

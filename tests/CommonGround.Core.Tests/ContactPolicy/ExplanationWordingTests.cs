@@ -1,3 +1,4 @@
+using CommonGround.Campaigns;
 using CommonGround.ContactPolicy;
 using static CommonGround.Core.Tests.ContactPolicy.PolicyWorld;
 
@@ -14,7 +15,7 @@ public class ExplanationWordingTests
             Cap(1, CapWindow.Day, CapScope.Channel) with { Channel = Channel.Sms },
             Cap(3, CapWindow.Rolling7Days, level: CapLevel.Household),
             Cap(1, CapWindow.Hour, CapScope.Channel),
-            Cap(4, CapWindow.Month, CapScope.Category) with { Category = MessageCategory.Advertising },
+            Cap(4, CapWindow.Month, CapScope.Category) with { Category = CampaignCategory.Advertising },
             Cap(1, CapWindow.Day, CapScope.Category),
             Cap(2, CapWindow.Rolling7Days, CapScope.Team) with { Team = "loyalty" },
             Cap(1, CapWindow.Day, CapScope.Team, CapLevel.Household),
@@ -40,7 +41,7 @@ public class ExplanationWordingTests
         var world = new PolicyWorld(Policy() with { MinimumGaps = [new MinimumGap { Gap = TimeSpan.FromHours(4) }] }, Local(2026, 6, 10, 9, 0));
         world.SendAt(Local(2026, 6, 10, 10, 0), 1, Campaign.GoldTier);
         Assert.Equal(
-            "held back: at least 4 hours between two marketing messages or ads; 'Gold tier offer' (loyalty, priority 1) was sent at 10:00, so not before 14:00",
+            "held back: at least 4 hours between two marketing messages or ads; 'Gold tier offer' (loyalty, priority 90) was sent at 10:00, so not before 14:00",
             world.DecideAt(Local(2026, 6, 10, 11, 30), 1, Campaign.Winback).Reasons[0].Text);
     }
 
@@ -49,10 +50,10 @@ public class ExplanationWordingTests
     {
         var gap = new MinimumGap { Gap = TimeSpan.FromMinutes(90), Channel = Channel.Sms };
         var world = new PolicyWorld(Policy() with { MinimumGaps = [gap] }, Local(2026, 6, 10, 23, 0));
-        var sms = Campaign.Sms("flash", priority: 1);
+        var sms = Campaign.Sms("flash", priority: 90);
         world.SendAt(Local(2026, 6, 10, 23, 0), 1, sms);
         Assert.Equal(
-            "held back: at least 1 hour 30 minutes between two SMS messages; 'flash' (ecommerce, priority 1) was sent at Wed 10 Jun 23:00, so not before 00:30",
+            "held back: at least 1 hour 30 minutes between two SMS messages; 'flash' (ecommerce, priority 90) was sent at Wed 10 Jun 23:00, so not before 00:30",
             world.DecideAt(Local(2026, 6, 11, 0, 15), 1, Campaign.Winback).Reasons[0].Text);
     }
 
@@ -70,7 +71,7 @@ public class ExplanationWordingTests
     {
         var world = new PolicyWorld(Policy(Cap(1, CapWindow.Day)), Local(2026, 6, 10, 9, 0));
         world.SendAt(Local(2026, 6, 10, 9, 0), 1, Campaign.GoldTier);
-        Assert.Equal("held back: 1 marketing message a day across teams, already used by 'Gold tier offer' (loyalty, priority 1)",
+        Assert.Equal("held back: 1 marketing message a day across teams, already used by 'Gold tier offer' (loyalty, priority 90)",
             world.Decide(1, Campaign.Spring).Reasons[0].Text);
     }
 
@@ -78,10 +79,10 @@ public class ExplanationWordingTests
     public void Many_messages_are_named_up_to_four_and_counted_after()
     {
         var world = new PolicyWorld(Policy(Cap(6, CapWindow.Day)) with { Currency = "EUR" }, Local(2026, 6, 10, 9, 0));
-        for (var i = 1; i <= 6; i++) world.SendAt(Local(2026, 6, 10, 9, i), 1, Campaign.Email($"m{i}", priority: 1));
+        for (var i = 1; i <= 6; i++) world.SendAt(Local(2026, 6, 10, 9, i), 1, Campaign.Email($"m{i}", priority: 90));
         Assert.Equal(
-            "held back: 6 marketing messages a day across teams, already used by 'm1' (ecommerce, priority 1), 'm2' (ecommerce, priority 1), " +
-            "'m3' (ecommerce, priority 1), 'm4' (ecommerce, priority 1) and 2 more",
+            "held back: 6 marketing messages a day across teams, already used by 'm1' (ecommerce, priority 90), 'm2' (ecommerce, priority 90), " +
+            "'m3' (ecommerce, priority 90), 'm4' (ecommerce, priority 90) and 2 more",
             world.Decide(1, Campaign.Spring).Reasons[0].Text);
     }
 
@@ -103,7 +104,7 @@ public class ExplanationWordingTests
     {
         var world = new PolicyWorld(Policy() with { OptInChannels = [Channel.Push] }, Local(2026, 6, 10, 9, 0));
         Assert.Equal("held back: the customer refused marketing by SMS", world.Decide(1, Campaign.Winback, consent: Consent.Refused).Reasons[0].Text);
-        var push = new CampaignFacts("app", "App nudge", "mobile", Channel.Push, MessageCategory.Marketing, 2, 0.1m);
+        var push = new CampaignFacts("app", "App nudge", "mobile", Channel.Push, CampaignCategory.Marketing, 50, 0.1m);
         Assert.Equal("held back: no consent to marketing by push notification, which needs opt-in",
             world.Decide(1, push, consent: Consent.Unknown).Reasons[0].Text);
     }

@@ -1,3 +1,4 @@
+using CommonGround.Campaigns;
 using CommonGround.ContactPolicy;
 using CommonGround.Identity;
 using Microsoft.Extensions.Time.Testing;
@@ -7,18 +8,18 @@ namespace CommonGround.Core.Tests.ContactPolicy;
 /// <summary>Campaigns the contact policy tests share; names and teams as the example.</summary>
 static class Campaign
 {
-    public static readonly CampaignFacts GoldTier = new("gold-tier", "Gold tier offer", "loyalty", Channel.Email, MessageCategory.Marketing, 1, 0.40m);
-    public static readonly CampaignFacts BrandX = new("brand-x", "Brand X sponsored offer", "retail media", Channel.OnSiteAd, MessageCategory.Advertising, 2, 0.80m);
-    public static readonly CampaignFacts Spring = new("spring-sale", "Spring sale", "ecommerce", Channel.Email, MessageCategory.Marketing, 2, 0.50m);
-    public static readonly CampaignFacts Winback = new("winback", "Win-back", "lifecycle", Channel.Sms, MessageCategory.Marketing, 3, 0.30m);
-    public static readonly CampaignFacts Receipt = new("receipt", "Order receipt", "ecommerce", Channel.Email, MessageCategory.Transactional, 1, 0m);
-    public static readonly CampaignFacts DeliverySms = new("delivery-sms", "Delivery notice", "logistics", Channel.Sms, MessageCategory.Transactional, 1, 0m);
+    public static readonly CampaignFacts GoldTier = new("gold-tier", "Gold tier offer", "loyalty", Channel.Email, CampaignCategory.Marketing, 90, 0.40m);
+    public static readonly CampaignFacts BrandX = new("brand-x", "Brand X sponsored offer", "retail media", Channel.OnSiteAd, CampaignCategory.Advertising, 50, 0.80m);
+    public static readonly CampaignFacts Spring = new("spring-sale", "Spring sale", "ecommerce", Channel.Email, CampaignCategory.Marketing, 50, 0.50m);
+    public static readonly CampaignFacts Winback = new("winback", "Win-back", "lifecycle", Channel.Sms, CampaignCategory.Marketing, 30, 0.30m);
+    public static readonly CampaignFacts Receipt = new("receipt", "Order receipt", "ecommerce", Channel.Email, CampaignCategory.Transactional, 50, 0m);
+    public static readonly CampaignFacts DeliverySms = new("delivery-sms", "Delivery notice", "logistics", Channel.Sms, CampaignCategory.Transactional, 50, 0m);
 
-    public static CampaignFacts Email(string id, int priority = 2, decimal value = 0.5m, string team = "ecommerce") =>
-        new(id, id, team, Channel.Email, MessageCategory.Marketing, priority, value);
+    public static CampaignFacts Email(string id, int priority = 50, decimal value = 0.5m, string team = "ecommerce") =>
+        new(id, id, team, Channel.Email, CampaignCategory.Marketing, priority, value);
 
-    public static CampaignFacts Sms(string id, int priority = 2, decimal value = 0.5m, string team = "ecommerce") =>
-        new(id, id, team, Channel.Sms, MessageCategory.Marketing, priority, value);
+    public static CampaignFacts Sms(string id, int priority = 50, decimal value = 0.5m, string team = "ecommerce") =>
+        new(id, id, team, Channel.Sms, CampaignCategory.Marketing, priority, value);
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using CommonGround.Campaigns;
 using CommonGround.ContactPolicy;
 using CommonGround.Identity;
 using static CommonGround.Core.Tests.ContactPolicy.PolicyWorld;
@@ -32,9 +33,9 @@ static class RandomPlans
     static readonly CampaignFacts[] Campaigns =
     [
         Campaign.GoldTier, Campaign.BrandX, Campaign.Spring, Campaign.Winback, Campaign.Receipt,
-        Campaign.Email("newsletter", 4, 0.05m, "content"), Campaign.Sms("flash", 1, 1.2m, "stores"),
-        Campaign.Email("points", 2, 0.5m, "loyalty"), Campaign.Email("bundle", 2, 0.5m, "ecommerce"),
-        new("retarget", "Retargeting", "retail media", Channel.OffSiteAd, MessageCategory.Advertising, 3, 0.6m),
+        Campaign.Email("newsletter", 20, 0.05m, "content"), Campaign.Sms("flash", 90, 1.2m, "stores"),
+        Campaign.Email("points", 50, 0.5m, "loyalty"), Campaign.Email("bundle", 50, 0.5m, "ecommerce"),
+        new("retarget", "Retargeting", "retail media", Channel.OffSiteAd, CampaignCategory.Advertising, 30, 0.6m),
     ];
 
     sealed record Row(long Profile, string? Household, string Zone, int Campaign, DateTimeOffset At);
@@ -83,7 +84,7 @@ static class RandomPlans
         var kept = Enumerable.Range(0, plan.SendCount)
             .Where(s => keepAll || result!.IsKept(s))
             .Select(s => (Send: s, Customer: plan.CustomerOf(s), Campaign: plan.Campaigns[plan.CampaignOf(s)], At: plan.TimeOf(s)))
-            .Where(k => k.Campaign.Category != MessageCategory.Transactional)
+            .Where(k => k.Campaign.Category != CampaignCategory.Transactional)
             .Select(k =>
             {
                 var zone = TimeZoneInfo.FindSystemTimeZoneById(plan.TimeZone(k.Customer)!.Id);

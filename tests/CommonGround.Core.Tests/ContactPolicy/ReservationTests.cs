@@ -1,3 +1,4 @@
+using CommonGround.Campaigns;
 using CommonGround.ContactPolicy;
 using CommonGround.Events;
 using CommonGround.Identity;
@@ -85,7 +86,7 @@ public class ReservationTests
             world.Time.GetUtcNow());
         var message = MessageSentEvent.Read(e, new ProfileId(1), world.Campaigns, timeZone: Brussels);
         Assert.Equal(Channel.Email, message.Campaign.Channel);
-        Assert.Equal(MessageCategory.Marketing, message.Campaign.Category);
+        Assert.Equal(CampaignCategory.Marketing, message.Campaign.Category);
         await world.Decider.RecordSentAsync(message, TestContext.Current.CancellationToken);
 
         var reason = Assert.Single(world.Decide(1, Campaign.Spring).Reasons);
@@ -118,6 +119,33 @@ public class ReservationTests
         world.Time.Advance(CompiledContactPolicy.Retention);
         Assert.Equal(1, world.Ledger.Sweep(world.Time.GetUtcNow()));
         Assert.Empty(await world.Ledger.ReadAsync(new ProfileId(1), null, world.Time.GetUtcNow(), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task The_ledger_keeps_thousands_of_customers_apart_through_growth_and_sweeps()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Local(2026, 6, 10, 10, 0));
+        var campaigns = new CampaignDirectory();
+        var policies = new PolicyHistory(Policy(Cap(1, CapWindow.Day, level: CapLevel.Household)), "tests", campaigns, time);
+        var ledger = new InMemoryContactLedger(campaigns, stripes: 2);
+        var decider = new ContactDecider(policies, ledger, time);
+        var ct = TestContext.Current.CancellationToken;
+        const int Customers = 3000;
+        var ids = new ReservationId[Customers + 1];
+        for (var p = 1; p <= Customers; p++)
+        {
+            var decision = await decider.DecideAsync(new ContactRequest(new ProfileId(p), Campaign.GoldTier, $"h{p}", Brussels, Consent.Granted), ct);
+            ids[p] = decision.Reservation!.Value;
+        }
+        for (var p = 2; p <= Customers; p += 2) Assert.Equal(ReservationResult.Confirmed, await decider.ConfirmAsync(ids[p], ct));
+        time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(2 * Customers / 2, ledger.Sweep(time.GetUtcNow()));
+        for (var p = 1; p <= Customers; p++)
+        {
+            var entries = await ledger.ReadAsync(new ProfileId(p), $"h{p}", time.GetUtcNow(), ct);
+            Assert.Equal(p % 2 == 0 ? 1 : 0, entries.Count);
+            Assert.Equal(p % 2 == 1, (await decider.DecideAsync(new ContactRequest(new ProfileId(p), Campaign.Spring, $"h{p}", Brussels, Consent.Granted), ct)).Allowed);
+        }
     }
 
     [Fact]
