@@ -54,6 +54,7 @@ public static class CommonGroundApp
         services.AddSingleton(householdOptions);
         services.AddSingleton(sp => new IdentityResolver(sp.GetRequiredService<IStore>(), identityOptions, householdOptions, sp.GetRequiredService<TimeProvider>()));
         if (identityOptions.Resolve) services.AddHostedService<IdentityResolution>();
+        services.AddContactPolicy();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
