@@ -118,6 +118,10 @@ public abstract class AudienceApiTests(string provider) : ServerTests(provider)
         Assert.Contains("\"a\" → \"b\" → \"a\"", cycle.GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.Conflict, (await Send(HttpMethod.Delete, $"/api/audiences/{a}")).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await Send(HttpMethod.Post, "/api/audiences", json: new { name = "a", text = "has email" })).StatusCode);
+        // "b" refers to "a" by name: renaming "a" would break it, as the builder also says.
+        var renamed = await Json(await Send(HttpMethod.Put, $"/api/audiences/{a}", json: new { name = "a2" }), HttpStatusCode.Conflict);
+        Assert.Contains("\"b\" use \"a\" by its name", renamed.GetProperty("detail").GetString());
+        await Json(await Send(HttpMethod.Put, $"/api/audiences/{a}", json: new { description = "still a" }), HttpStatusCode.OK);
     }
 
     [Fact]

@@ -52,23 +52,15 @@ public static class AudienceEndpoints
         AudienceRequest request, HttpContext http, IStore store, IdentityOptions identity, TimeProvider time, CancellationToken ct)
     {
         var caller = http.User.Caller();
-        if (CheckName(request.Name) is { } badName) return badName;
+        if (AudienceChanges.CheckName(request.Name) is { } badName) return Problem(badName);
         var name = request.Name!.Trim();
         var (definition, problem) = await ReadAsync(request.Text, request.Rule, name, store, identity, ct);
         if (problem is not null) return problem;
-        var now = time.GetUtcNow();
         var team = caller.IsAdmin ? request.Team : caller.Team;
-        var audience = new Audience("aud_" + Access.Secrets.NewId(), name, team, request.Description, definition!,
-            AudienceText.Format(definition!), caller.KeyId, now, caller.KeyId, now);
-        try
-        {
-            await store.Audiences.AddAsync(audience, ct);
-        }
-        catch (ConflictException ex)
-        {
-            return TypedResults.Problem(statusCode: 409, title: "That name is taken.", detail: ex.Message);
-        }
-        return TypedResults.Created($"/api/audiences/{audience.Id}", AudienceResponse.From(audience, caller));
+        var saved = await new AudienceChanges(store.Audiences, time).CreateAsync(new AudienceDraft(name, team, request.Description, definition!), caller.KeyId, ct);
+        return saved.Audience is { } audience
+            ? TypedResults.Created($"/api/audiences/{audience.Id}", AudienceResponse.From(audience, caller))
+            : Problem(saved.Problem!);
     }
 
     static async Task<Results<Ok<AudienceResponse>, ProblemHttpResult>> UpdateAsync(
@@ -78,7 +70,7 @@ public static class AudienceEndpoints
         if (await store.Audiences.FindAsync(id, ct) is not { } current) return NoAudience(id);
         if (!CanEdit(current, caller)) return NotYours(current);
         var name = string.IsNullOrWhiteSpace(request.Name) ? current.Name : request.Name.Trim();
-        if (CheckName(name) is { } badName) return badName;
+        if (AudienceChanges.CheckName(name) is { } badName) return Problem(badName);
         var definition = current.Definition;
         if (request.Text is not null || request.Rule is not null)
         {
@@ -86,25 +78,20 @@ public static class AudienceEndpoints
             if (problem is not null) return problem;
             definition = read!;
         }
-        var updated = current with
-        {
-            Name = name,
-            Description = request.Description ?? current.Description,
-            Definition = definition,
-            Text = AudienceText.Format(definition),
-            UpdatedBy = caller.KeyId,
-            UpdatedAt = time.GetUtcNow(),
-        };
-        try
-        {
-            if (!await store.Audiences.UpdateAsync(updated, ct)) return NoAudience(id);
-        }
-        catch (ConflictException ex)
-        {
-            return TypedResults.Problem(statusCode: 409, title: "That name is taken.", detail: ex.Message);
-        }
-        return TypedResults.Ok(AudienceResponse.From(updated, caller));
+        var draft = new AudienceDraft(name, current.Team, request.Description ?? current.Description, definition);
+        var saved = await new AudienceChanges(store.Audiences, time).UpdateAsync(current, draft, caller.KeyId, ct);
+        return saved.Audience is { } updated ? TypedResults.Ok(AudienceResponse.From(updated, caller)) : Problem(saved.Problem!);
     }
+
+    /// <summary>The answer for an audience that could not be saved.</summary>
+    static ProblemHttpResult Problem(AudienceSaveProblem problem) => problem.Kind switch
+    {
+        AudienceSaveProblemKind.BadName => TypedResults.Problem(statusCode: 400, title: "The audience needs a name.", detail: problem.Message),
+        AudienceSaveProblemKind.NameTaken => TypedResults.Problem(statusCode: 409, title: "That name is taken.", detail: problem.Message),
+        AudienceSaveProblemKind.RenamedWhileUsed => TypedResults.Problem(statusCode: 409, title: "Other audiences use this name.", detail: problem.Message),
+        AudienceSaveProblemKind.IncludesItself => TypedResults.Problem(statusCode: 422, title: "The audience would include itself.", detail: problem.Message),
+        _ => TypedResults.Problem(statusCode: 404, title: "No such audience.", detail: problem.Message),
+    };
 
     static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, HttpContext http, IStore store, CancellationToken ct)
     {
@@ -193,7 +180,7 @@ public static class AudienceEndpoints
     /// <summary>
     /// The rule from text or JSON, parsed and checked against the catalog, other audiences and the
     /// configured identifier types: 400 with line and column when it cannot be read, 422 with every
-    /// problem when it names what does not exist or would include itself.
+    /// problem when it names what does not exist (saving checks the rest).
     /// </summary>
     static async Task<(AudienceDefinition? Definition, ProblemHttpResult? Problem)> ReadAsync(
         string? text, JsonElement? rule, string? name, IStore store, IdentityOptions identity, CancellationToken ct, string? formerName = null)
@@ -241,15 +228,6 @@ public static class AudienceEndpoints
             return (null, TypedResults.Problem(statusCode: 422, title: "The audience rule names what does not exist.",
                 detail: string.Join(" ", errors.Select(e => e.ToString())), extensions: Errors(errors)));
         }
-        if (name is not null)
-        {
-            var rules = audiences.Where(a => a.Name != formerName).ToDictionary(a => a.Name, a => a.Definition, StringComparer.Ordinal);
-            if (AudienceReferences.Cycle(name, definition, n => rules.GetValueOrDefault(n)) is { } cycle)
-            {
-                return (null, TypedResults.Problem(statusCode: 422, title: "The audience would include itself.",
-                    detail: $"{string.Join(" → ", cycle.Select(n => $"\"{n}\""))}: remove one of these 'in audience' references."));
-            }
-        }
         return (definition, null);
     }
 
@@ -257,11 +235,6 @@ public static class AudienceEndpoints
     {
         ["errors"] = errors.Select(e => new { line = e.Line, column = e.Column, length = e.Length, message = e.Message }).ToArray(),
     };
-
-    static ProblemHttpResult? CheckName(string? name) =>
-        string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200
-            ? TypedResults.Problem(statusCode: 400, title: "The audience needs a name.", detail: "Give \"name\": 1 to 200 characters, unique in the workspace.")
-            : null;
 
     internal static bool CanEdit(Audience audience, Caller caller) =>
         caller.IsAdmin || (audience.Team is not null && string.Equals(audience.Team, caller.Team, StringComparison.OrdinalIgnoreCase));
