@@ -21,6 +21,9 @@ readonly struct EntryList
 {
     public const int HeaderSize = 24, RecordSize = 32;
     const int Never = int.MaxValue;
+
+    /// <summary>How long a lapsed reservation is kept (it no longer counts) before it is dropped.</summary>
+    public static readonly TimeSpan ExpiredKept = TimeSpan.FromDays(1);
     readonly byte[]? _bytes;
 
     public EntryList(byte[]? bytes) => _bytes = bytes is { Length: >= HeaderSize } ? bytes : null;
@@ -98,13 +101,16 @@ readonly struct EntryList
     }
 
     /// <summary>
-    /// A new version of the list: the live records within the retention period, with
+    /// A new version of the list: the records within the retention period that are live or lapsed
+    /// less than <see cref="ExpiredKept"/> ago, with
     /// <paramref name="added"/> in its place in time order, or the record at <paramref name="changed"/>
     /// replaced by <paramref name="replacement"/> (removed when that is null).
     /// </summary>
     public byte[] Write(long now, long @base, int last, int pointerDay, byte[]? added = null, int changed = -1, byte[]? replacement = null)
     {
         var oldest = now - CompiledContactPolicy.Retention.Ticks;
+        // Lapsed reservations stay a day, so confirming one late says Expired rather than NotFound.
+        var lapsedBefore = now - ExpiredKept.Ticks;
         var records = new List<byte[]>(Count + 1);
         for (var i = 0; i < Count; i++)
         {
@@ -113,7 +119,7 @@ readonly struct EntryList
             {
                 if (replacement is not null) records.Add(replacement);
             }
-            else if (IsLive(r, now) && At(r) >= oldest)
+            else if (IsLive(r, lapsedBefore) && At(r) >= oldest)
             {
                 records.Add(r.ToArray());
             }
