@@ -111,32 +111,35 @@ readonly struct EntryList
         var oldest = now - CompiledContactPolicy.Retention.Ticks;
         // Lapsed reservations stay a day, so confirming one late says Expired rather than NotFound.
         var lapsedBefore = now - ExpiredKept.Ticks;
-        var records = new List<byte[]>(Count + 1);
+        Span<bool> keep = Count <= 512 ? stackalloc bool[Count] : new bool[Count];
+        var kept = 0;
         for (var i = 0; i < Count; i++)
         {
             var r = Record(i);
-            if (i == changed)
-            {
-                if (replacement is not null) records.Add(replacement);
-            }
-            else if (IsLive(r, lapsedBefore) && At(r) >= oldest)
-            {
-                records.Add(r.ToArray());
-            }
+            keep[i] = i == changed ? replacement is not null : IsLive(r, lapsedBefore) && At(r) >= oldest;
+            if (keep[i]) kept++;
         }
-        if (added is not null)
-        {
-            // Nearly always the newest; a message reported late goes into its place.
-            var at = records.Count;
-            while (at > 0 && At(records[at - 1]) > At(added)) at--;
-            records.Insert(at, added);
-        }
-        var bytes = new byte[HeaderSize + records.Count * RecordSize];
+        var bytes = new byte[HeaderSize + (kept + (added is null ? 0 : 1)) * RecordSize];
         Random.Shared.NextBytes(bytes.AsSpan(0, 8));
         BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8), @base);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16), last);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(20), pointerDay);
-        for (var i = 0; i < records.Count; i++) records[i].CopyTo(bytes, HeaderSize + i * RecordSize);
+        var to = HeaderSize;
+        for (var i = 0; i < Count; i++)
+        {
+            if (!keep[i]) continue;
+            var r = i == changed ? replacement : Record(i);
+            // Nearly always the newest; a message reported late goes into its place, before the first later one.
+            if (added is not null && At(r) > At(added))
+            {
+                added.CopyTo(bytes, to);
+                to += RecordSize;
+                added = null;
+            }
+            r.CopyTo(bytes.AsSpan(to));
+            to += RecordSize;
+        }
+        added?.CopyTo(bytes, to);
         return bytes;
     }
 

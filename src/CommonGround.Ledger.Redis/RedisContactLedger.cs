@@ -162,11 +162,12 @@ public sealed class RedisContactLedger : IContactLedger
         // The home pointer lives as long as the customer's entries: written again once a day at most.
         var today = (int)(now / TimeSpan.TicksPerDay);
         var pointDay = group.HouseholdKey is not null && customer.PointerDay != today ? today : customer.PointerDay;
+        // Before the entry: once any caller can read it (and hand out an id from it), the id must lead here.
+        if (pointDay != customer.PointerDay) await _db.StringSetAsync(PointerKey(c.Profile), group.Tag, KeyLifetime);
         var written = group.HouseholdKey is null
             ? await TryWriteAsync(group, customer.Write(now, @base, sequence, pointDay, record))
             : await TryWriteAsync(group, customer.Write(now, @base, sequence, pointDay, record), group.Household.Write(now, 0, 0, 0, record));
         if (written is { } current) return (current, null);
-        if (pointDay != customer.PointerDay) await _db.StringSetAsync(PointerKey(c.Profile), group.Tag, KeyLifetime);
         return (group, new ReservationId(c.Profile, @base + sequence));
     }
 
@@ -211,9 +212,9 @@ public sealed class RedisContactLedger : IContactLedger
         var source = new EntryList(await _db.StringGetAsync(CustomerKey(from, profile)));
         if (!source.Exists) return group;
         // Copy, repoint, then delete: a reader in between finds the entries in one place or both, never none.
-        // The copy keeps the customer's numbering, so reservations made before the move can still be confirmed.
-        var today = household is null ? 0 : (int)(now / TimeSpan.TicksPerDay);
-        await TryWriteAsync(group with { HouseholdKey = null }, source.Write(now, source.Base, source.Last, today));
+        // The copy keeps the customer's numbering, so reservations made before the move can still be confirmed,
+        // and says the pointer is not written yet, so a caller appending to it meanwhile writes the pointer first.
+        await TryWriteAsync(group with { HouseholdKey = null }, source.Write(now, source.Base, source.Last, 0));
         if (household is null) await _db.KeyDeleteAsync(PointerKey(profile));
         else await _db.StringSetAsync(PointerKey(profile), tag, KeyLifetime);
         await _db.KeyDeleteAsync(CustomerKey(from, profile));

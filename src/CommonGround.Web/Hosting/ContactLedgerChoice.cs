@@ -46,6 +46,7 @@ public static class ContactLedgerChoice
         var redis = await RedisContactLedger.ConnectAsync(options.Redis);
         // Factory registrations, so the container disposes the connection at shutdown.
         services.AddSingleton<IConnectionMultiplexer>(_ => redis);
-        services.AddSingleton<IContactLedger>(sp => new RedisContactLedger(sp.GetRequiredService<CampaignDirectory>(), redis, options.RedisKeyPrefix));
+        services.AddSingleton<IContactLedger>(sp =>
+            new RedisContactLedger(sp.GetRequiredService<CampaignDirectory>(), sp.GetRequiredService<IConnectionMultiplexer>(), options.RedisKeyPrefix));
     }
 }
