@@ -9,6 +9,7 @@ using CommonGround.Storage;
 //   arbitration [--customers 1000000] [--campaigns 20] [--runs 3] [--sql-runs 3] [--parallelism 0] [--seed 42]
 //   audiences-generate [--profiles 10000000] [--events 100000000] [--seed 42] [--campaigns 100] [--data DIR] [--only campaigns]
 //   audiences [--data DIR] [--runs 5] [--provider duckdb|postgres] [--connection-string CS]
+//   redis-decisions --redis SEEDS [--customers 100000] [--concurrency 128] [--seconds 20] [--warmup 5] [--runs 3] [--step-ms 500]
 //   micro   [BenchmarkDotNet arguments, e.g. --filter *]
 // Every mode writes NAME.json and NAME.md to --out (default benchmark-results).
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -23,6 +24,8 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
           ... arbitration [--customers 1000000] [--campaigns 20] [--runs 3] [--sql-runs 3] [--parallelism 0] [--seed 42] [--out benchmark-results]
           ... audiences-generate [--profiles 10000000] [--events 100000000] [--seed 42] [--campaigns 100] [--data DIR] [--only campaigns]
           ... audiences [--data DIR] [--runs 5] [--out benchmark-results]
+          ... redis-decisions --redis 127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002 [--customers 100000] [--concurrency 128] \
+              [--seconds 20] [--warmup 5] [--runs 3] [--step-ms 500] [--out benchmark-results]
           ... micro [BenchmarkDotNet arguments, e.g. --filter *ReaderBenchmarks*]
         """);
     return args.Length == 0 ? 2 : 0;
@@ -84,7 +87,15 @@ switch (mode)
     case "audiences":
         return await AudienceBenchmark.RunAsync(new AudienceBenchmark.Settings(Text("data", AudienceStoreGenerator.DefaultDirectory(10_000_000)),
             Number("runs", 5), output));
+    case "redis-decisions":
+        if (!options.TryGetValue("redis", out var seeds))
+        {
+            Console.Error.WriteLine("redis-decisions needs --redis with the cluster's seed nodes (scripts/redis-cluster.sh start prints them).");
+            return 2;
+        }
+        return await RedisDecisions.RunAsync(new RedisDecisions.Settings(seeds, Number("customers", 100_000), Number("concurrency", 128),
+            Number("seconds", 20), Number("warmup", 5), Number("runs", 3), Number("step-ms", 500), output));
     default:
-        Console.Error.WriteLine($"Unknown mode '{mode}'; use ingest, ceiling, identity, arbitration, audiences-generate, audiences or micro.");
+        Console.Error.WriteLine($"Unknown mode '{mode}'; use ingest, ceiling, identity, arbitration, audiences-generate, audiences, redis-decisions or micro.");
         return 2;
 }

@@ -34,6 +34,9 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>A source of team "web", enabled.</summary>
     public Source Source { get; }
 
+    /// <summary>The server's services, to look at what it was configured with.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>A client with no credentials; set headers per request.</summary>
     public HttpClient Http { get; }
 

@@ -55,6 +55,7 @@ public static class CommonGroundApp
         services.AddSingleton(sp => new IdentityResolver(sp.GetRequiredService<IStore>(), identityOptions, householdOptions, sp.GetRequiredService<TimeProvider>()));
         if (identityOptions.Resolve) services.AddHostedService<IdentityResolution>();
         services.AddContactPolicy();
+        await services.AddConfiguredContactLedgerAsync(builder.Configuration);
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();

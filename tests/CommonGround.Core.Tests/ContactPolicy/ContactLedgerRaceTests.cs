@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using CommonGround.Campaigns;
 using CommonGround.ContactPolicy;
 using CommonGround.Identity;
+using CommonGround.Testing;
 using static CommonGround.Core.Tests.ContactPolicy.PolicyWorld;
 
 namespace CommonGround.Core.Tests.ContactPolicy;
@@ -67,16 +68,8 @@ public class ContactLedgerRaceTests(ITestOutputHelper output)
         threads.ForEach(t => t.Join());
         output.WriteLine($"{allowed:N0} allowed ({cancelled:N0} then cancelled), {denied:N0} denied, {kept.Count} kept");
 
-        var perCustomer = kept.GroupBy(k => k.Customer).ToDictionary(g => g.Key, g => g.ToList());
-        var perHousehold = kept.GroupBy(k => HouseholdOf(k.Customer)).ToDictionary(g => g.Key, g => g.Count());
-        var violations = perCustomer.Where(c => c.Value.Count > CustomerDaily).Select(c => $"customer {c.Key}: {c.Value.Count}")
-            .Concat(perCustomer.Where(c => c.Value.Count(k => k.Campaign.Channel == Channel.Sms) > SmsHourly).Select(c => $"customer {c.Key}: SMS"))
-            .Concat(perHousehold.Where(h => h.Value > HouseholdDaily).Select(h => $"{h.Key}: {h.Value}"))
-            .ToList();
-        Assert.Empty(violations);
-
-        // The caps were reached, not dodged: every household ends full.
-        Assert.Equal(Customers / 2, perHousehold.Count(h => h.Value == HouseholdDaily));
+        var tally = new RaceTally(kept, HouseholdOf);
+        tally.AssertCapsHeldAndReached(Customers / 2, CustomerDaily, HouseholdDaily, SmsHourly);
         Assert.Equal(kept.Count + cancelled, allowed);
 
         // The ledger's own view agrees with what the callers kept.
@@ -84,7 +77,7 @@ public class ContactLedgerRaceTests(ITestOutputHelper output)
         for (var customer = 0; customer < Customers; customer++)
         {
             var entries = await world.Ledger.ReadAsync(new ProfileId(customer + 1), null, now, TestContext.Current.CancellationToken);
-            Assert.Equal(perCustomer.GetValueOrDefault(customer)?.Count ?? 0, entries.Count);
+            Assert.Equal(tally.Of(customer), entries.Count);
         }
     }
 }
