@@ -314,3 +314,41 @@ public abstract partial class StoreConformanceTests
         await Assert.ThrowsAsync<KeyNotFoundException>(() => Store.Campaigns.RefreshTargetsAsync("c-unknown", T0, Ct));
     }
 }
+
+public abstract partial class StoreConformanceTests
+{
+    [Fact]
+    public async Task Planned_targets_stream_the_contacted_targets_of_the_campaigns_asked_for_by_person_then_position()
+    {
+        var lists = await SeedOverlapAsync(21);
+        string[] asked = ["c-d", "c-a"];
+        var expected = asked.SelectMany((id, i) => lists[id].Where(t => t.Contacted).Select(t => (t.Profile.Value, t.HouseholdId, i)))
+            .OrderBy(r => r.Value).ThenBy(r => r.i).ToList();
+
+        var rows = new List<(long, string?, int)>();
+        await foreach (var t in Store.Campaigns.ReadPlannedTargetsAsync(asked, Ct)) rows.Add((t.Profile.Value, t.HouseholdId, t.Campaign));
+
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, rows);
+        await foreach (var _ in Store.Campaigns.ReadPlannedTargetsAsync([], Ct)) Assert.Fail("no campaign asked, no row");
+    }
+
+    [Fact]
+    public async Task Planned_targets_carry_each_persons_latest_marketing_consent_per_channel()
+    {
+        var names = await PeopleAsync();
+        var ids = names.ToDictionary(n => n.Value, n => new ProfileId(n.Key));
+        await Store.Campaigns.AddAsync(NewCampaign("c-mail"), Ct);
+        await Store.Campaigns.SetTargetsAsync("c-mail",
+            [new CampaignTarget(ids["Ann"], "h-1", false, false), new CampaignTarget(ids["Bob"], "h-1", false, false), new CampaignTarget(ids["Dan"], null, false, false)], Ct);
+
+        var consents = new Dictionary<string, ContactPolicy.ChannelConsents>();
+        await foreach (var t in Store.Campaigns.ReadPlannedTargetsAsync(["c-mail"], Ct)) consents[names[t.Profile.Value]] = t.Consents;
+
+        Assert.Equal(ContactPolicy.Consent.Granted, consents["Ann"][Channel.Email]);
+        Assert.Equal(ContactPolicy.Consent.Unknown, consents["Ann"][Channel.Sms]);
+        Assert.Equal(ContactPolicy.Consent.Refused, consents["Bob"][Channel.Email]);
+        Assert.Equal(ContactPolicy.Consent.Granted, consents["Bob"][Channel.Sms]);
+        Assert.Equal(ContactPolicy.ChannelConsents.All(ContactPolicy.Consent.Unknown), consents["Dan"]);
+    }
+}
