@@ -231,7 +231,7 @@ public static class PolicyCommand
 
     static void Histogram(IAnsiConsole console, string title, DailyDistribution d)
     {
-        const int width = 30;
+        const int width = 16;
         var largest = Math.Max(1, Math.Max(d.Without.Max(), d.With.Max()));
         var table = new Table().Border(TableBorder.Rounded).Title(title)
             .AddColumn("A day").AddColumn(new TableColumn("Without the policy").RightAligned()).AddColumn("")
