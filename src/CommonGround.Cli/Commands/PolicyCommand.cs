@@ -206,7 +206,7 @@ public static class PolicyCommand
                 .AddColumn("Team").AddColumn(new TableColumn("Planned").RightAligned()).AddColumn(new TableColumn("Held back").RightAligned())
                 .AddColumn(new TableColumn("Customers").RightAligned()).AddColumn(new TableColumn("Expected value").RightAligned());
             foreach (var t in r.Teams)
-                teams.AddRow(Markup.Escape(t.Team), N(t.Planned), N(t.HeldBack), N(t.Customers), Markup.Escape(Money(t.Value, r.Currency)));
+                teams.AddRow(Markup.Escape(t.Team), N(t.Planned), N(t.HeldBack), N(t.Customers), Markup.Escape(Web.Components.Format.Money(t.Value, r.Currency)));
             console.Write(teams);
         }
         if (r.Rules.Count > 0)
@@ -249,14 +249,6 @@ public static class PolicyCommand
     /// <summary>A bar of block characters, at least one for any non-zero value.</summary>
     static string Bar(long value, long largest, int width) =>
         value == 0 ? "" : new string('█', (int)Math.Max(1, Math.Round((double)value / largest * width)));
-
-    static string Money(decimal value, string currency) => currency switch
-    {
-        "GBP" => "£" + value.ToString("N2", CultureInfo.InvariantCulture),
-        "EUR" => "€" + value.ToString("N2", CultureInfo.InvariantCulture),
-        "USD" => "$" + value.ToString("N2", CultureInfo.InvariantCulture),
-        _ => value.ToString("N2", CultureInfo.InvariantCulture) + " " + currency,
-    };
 
     static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
