@@ -193,7 +193,7 @@ public static class PolicyCommand
         console.WriteLine();
         var heavy = r.PerCustomer.HeavyWithout;
         console.MarkupLine(heavy > 0
-            ? $"[bold red]{N(heavy)}[/] customers would get [bold]5 or more messages in a day[/] without the policy; " +
+            ? $"[bold red]{N(heavy)}[/] {(heavy == 1 ? "customer" : "customers")} would get [bold]5 or more messages in a day[/] without the policy; " +
               (r.PerCustomer.HeavyWith == 0 ? "[bold green]none[/] do with it." : $"[bold]{N(r.PerCustomer.HeavyWith)}[/] still do with it.")
             : "No customer would get 5 or more messages in a day, even without the policy.");
         console.WriteLine();
