@@ -53,6 +53,31 @@ public sealed class ContactPolicyPagesTests(DemoSite site)
     }
 
     [Fact]
+    public async Task Saving_from_an_outdated_version_is_refused_and_says_who_changed_it_keeping_the_edit()
+    {
+        await using var first = await UiSession.OpenAsync(site);
+        await first.SignInAsync(site.AdminKey, "/contact-policy");
+        await using var second = await UiSession.OpenAsync(site);
+        await second.SignInAsync(site.AdminKey, "/contact-policy");
+
+        // The second person saves first (the rules unchanged, only a note).
+        await second.Page.GetByLabel("Why (kept with the version)").FillAsync("Reviewed, no change");
+        await second.Page.GetByRole(AriaRole.Button, new() { NameRegex = new("^Save as version") }).ClickAsync();
+        await second.Page.WaitForURLAsync("**/contact-policy?saved=*");
+
+        await first.Page.GetByLabel("Why (kept with the version)").FillAsync("My change");
+        await first.Page.GetByRole(AriaRole.Button, new() { NameRegex = new("^Save as version") }).ClickAsync();
+        await first.Page.WaitForLoadStateAsync();
+
+        var conflict = first.Page.Locator("#policy-conflict");
+        await Assertions.Expect(conflict).ToContainTextAsync("The policy changed since version");
+        Assert.Contains("was made by tests", await conflict.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("My change", await first.Page.GetByLabel("Why (kept with the version)").InputValueAsync());
+        Assert.Equal("Reviewed, no change", await first.Page.Locator("table.versions tbody tr").First.Locator("td").Nth(3).InnerTextAsync());
+        await first.ScreenshotAsync("43-contact-policy-conflict");
+    }
+
+    [Fact]
     public async Task A_team_key_reads_the_policy_but_has_no_editor()
     {
         await using var ui = await UiSession.OpenAsync(site);
