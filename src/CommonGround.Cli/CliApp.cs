@@ -39,6 +39,7 @@ public static class CliApp
         yield return SourcesCommand.Create(context);
         yield return CatalogCommand.Create(context);
         yield return AudiencesCommand.Create(context);
+        yield return PolicyCommand.Create(context);
     }
 
     public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null, TextWriter? error = null,

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using CommonGround.Campaigns;
+using CommonGround.Identity;
 using DuckDB.NET.Data;
 using static CommonGround.Storage.DuckDb.DuckDbValues;
 
@@ -251,6 +253,38 @@ sealed class DuckDbCampaignStore(DuckDbDatabase db, IAudienceStore audiences) : 
         var rows = new List<T>();
         while (r.Read()) rows.Add(read(r));
         return rows;
+    }
+
+    public async IAsyncEnumerable<PlannedTarget> ReadPlannedTargetsAsync(IReadOnlyList<string> campaignIds,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        if (campaignIds.Count == 0) yield break;
+        await Task.Yield();
+        using var connection = db.Connect();
+        using (var create = connection.Command("CREATE OR REPLACE TEMP TABLE planned_campaigns (campaign_id VARCHAR, i INTEGER)"))
+            create.ExecuteNonQuery();
+        using (var appender = connection.CreateAppender("temp", "main", "planned_campaigns"))
+        {
+            for (var i = 0; i < campaignIds.Count; i++) appender.CreateRow().AppendValue(campaignIds[i]).AppendValue(i).EndRow();
+        }
+        using var command = connection.Command(PlannedTarget.Sql("planned_campaigns"));
+        using var r = command.ExecuteReader();
+        var (last, household, consents) = (long.MinValue, (string?)null, default(ContactPolicy.ChannelConsents));
+        var columns = new int[PlannedTarget.ConsentChannels.Count];
+        while (r.Read())
+        {
+            ct.ThrowIfCancellationRequested();
+            var profile = r.GetInt64(0);
+            if (profile != last)
+            {
+                // One person's rows come together: their household and consents are read once.
+                household = NullableString(r, 1);
+                for (var c = 0; c < columns.Length; c++) columns[c] = r.IsDBNull(3 + c) ? 0 : r.GetInt32(3 + c);
+                consents = PlannedTarget.ConsentsOf(columns);
+                last = profile;
+            }
+            yield return new PlannedTarget(new ProfileId(profile), household, r.GetInt32(2), consents);
+        }
     }
 
     public Task<GlobalControlGroup> GetGlobalControlAsync(CancellationToken ct)

@@ -1,4 +1,7 @@
+using System.Runtime.CompilerServices;
 using CommonGround.Campaigns;
+using CommonGround.ContactPolicy;
+using CommonGround.Identity;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -227,6 +230,35 @@ public sealed partial class PostgresStore
             var rows = new List<T>();
             while (await r.ReadAsync(ct)) rows.Add(read(r));
             return rows;
+        }
+
+        public async IAsyncEnumerable<PlannedTarget> ReadPlannedTargetsAsync(IReadOnlyList<string> campaignIds,
+            [EnumeratorCancellation] CancellationToken ct)
+        {
+            if (campaignIds.Count == 0) yield break;
+            await using var connection = await db.OpenConnectionAsync(ct);
+            await using var command = new NpgsqlCommand(
+                PlannedTarget.Sql("(SELECT campaign_id, (n - 1)::int AS i FROM unnest($1::text[]) WITH ORDINALITY AS u(campaign_id, n))"), connection);
+            command.Parameters.Add(Ids([.. campaignIds]));
+            await using var r = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
+            var (last, household, consents) = (long.MinValue, (string?)null, default(ChannelConsents));
+            var columns = new int[PlannedTarget.ConsentChannels.Count];
+            while (await r.ReadAsync(ct))
+            {
+                var profile = r.GetInt64(0);
+                if (profile != last)
+                {
+                    // One person's rows come together: their household and consents are read once.
+                    household = NullableString(r, 1);
+                    var i = r.GetInt32(2);
+                    for (var c = 0; c < columns.Length; c++) columns[c] = await r.IsDBNullAsync(3 + c, ct) ? 0 : r.GetInt32(3 + c);
+                    consents = PlannedTarget.ConsentsOf(columns);
+                    last = profile;
+                    yield return new PlannedTarget(new ProfileId(profile), household, i, consents);
+                    continue;
+                }
+                yield return new PlannedTarget(new ProfileId(profile), household, r.GetInt32(2), consents);
+            }
         }
 
         public async Task<GlobalControlGroup> GetGlobalControlAsync(CancellationToken ct)

@@ -314,3 +314,81 @@ public abstract partial class StoreConformanceTests
         await Assert.ThrowsAsync<KeyNotFoundException>(() => Store.Campaigns.RefreshTargetsAsync("c-unknown", T0, Ct));
     }
 }
+
+public abstract partial class StoreConformanceTests
+{
+    [Fact]
+    public async Task Planned_targets_stream_the_contacted_targets_of_the_campaigns_asked_for_by_person_then_position()
+    {
+        var lists = await SeedOverlapAsync(21);
+        string[] asked = ["c-d", "c-a"];
+        var expected = asked.SelectMany((id, i) => lists[id].Where(t => t.Contacted).Select(t => (t.Profile.Value, t.HouseholdId, i)))
+            .OrderBy(r => r.Value).ThenBy(r => r.i).ToList();
+
+        var rows = new List<(long, string?, int)>();
+        await foreach (var t in Store.Campaigns.ReadPlannedTargetsAsync(asked, Ct)) rows.Add((t.Profile.Value, t.HouseholdId, t.Campaign));
+
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, rows);
+        await foreach (var _ in Store.Campaigns.ReadPlannedTargetsAsync([], Ct)) Assert.Fail("no campaign asked, no row");
+    }
+
+    [Fact]
+    public async Task Planned_targets_carry_each_persons_latest_marketing_consent_per_channel()
+    {
+        var names = await PeopleAsync();
+        var ids = names.ToDictionary(n => n.Value, n => new ProfileId(n.Key));
+        await Store.Campaigns.AddAsync(NewCampaign("c-mail"), Ct);
+        await Store.Campaigns.SetTargetsAsync("c-mail",
+            [new CampaignTarget(ids["Ann"], "h-1", false, false), new CampaignTarget(ids["Bob"], "h-1", false, false), new CampaignTarget(ids["Dan"], null, false, false)], Ct);
+
+        var consents = new Dictionary<string, ContactPolicy.ChannelConsents>();
+        await foreach (var t in Store.Campaigns.ReadPlannedTargetsAsync(["c-mail"], Ct)) consents[names[t.Profile.Value]] = t.Consents;
+
+        Assert.Equal(ContactPolicy.Consent.Granted, consents["Ann"][Channel.Email]);
+        Assert.Equal(ContactPolicy.Consent.Unknown, consents["Ann"][Channel.Sms]);
+        Assert.Equal(ContactPolicy.Consent.Refused, consents["Bob"][Channel.Email]);
+        Assert.Equal(ContactPolicy.Consent.Granted, consents["Bob"][Channel.Sms]);
+        Assert.Equal(ContactPolicy.ChannelConsents.All(ContactPolicy.Consent.Unknown), consents["Dan"]);
+    }
+}
+
+public abstract partial class StoreConformanceTests
+{
+    [Fact]
+    public async Task The_simulator_counts_messages_per_customer_and_day_as_planned_and_keeps_at_most_the_cap_with_the_policy()
+    {
+        var lists = await SeedOverlapAsync(5);
+        var policy = new ContactPolicy.ContactPolicyDefinition
+        {
+            Caps = [new ContactPolicy.ContactCap { Scope = ContactPolicy.CapScope.AllMarketing, Level = ContactPolicy.CapLevel.Customer, Window = ContactPolicy.CapWindow.Day, Limit = 1 }],
+            OptInChannels = [],
+        };
+        var from = DateOnly.FromDateTime(May4.UtcDateTime);
+
+        var report = await new ContactPolicy.Simulation.ContactSimulator(Store.Campaigns, TimeProvider.System).RunAsync(policy, 0, from, 7, null, Ct);
+
+        // Brute force: every active campaign's send days (always-on: one a day it runs) times its contacted targets.
+        var days = new Dictionary<string, int[]>
+        {
+            ["c-a"] = [1], ["c-b"] = [1, 3], ["c-c"] = [0, 1, 2, 3, 4, 5, 6], ["c-d"] = [1, 2],
+        };
+        var perDay = new Dictionary<(long, int), int>();
+        foreach (var (id, sendDays) in days)
+            foreach (var t in lists[id].Where(t => t.Contacted))
+                foreach (var d in sendDays) perDay[(t.Profile.Value, d)] = perDay.GetValueOrDefault((t.Profile.Value, d)) + 1;
+        var customers = perDay.Keys.Select(k => k.Item1).Distinct().Count();
+        Assert.Equal(customers, report.Customers);
+        Assert.Equal(perDay.Values.Sum(), report.Planned);
+        Assert.Equal(perDay.Values.Max(), report.PerCustomer.MaxWithout);
+        for (var b = 1; b < 5; b++) Assert.Equal(perDay.Values.Count(v => v == b), report.PerCustomer.Without[b]);
+        Assert.Equal((long)customers * 7, report.PerCustomer.Without.Sum());
+        Assert.Equal(1, report.PerCustomer.MaxWith);
+        Assert.Equal(perDay.Count, report.Kept);
+        Assert.Equal(report.Planned - report.Kept, report.Rules.Single(r => r.Code == ContactPolicy.HoldCode.CapReached).HeldBack);
+        Assert.Equal(report.HeldBack, report.Teams.Sum(t => t.HeldBack));
+        Assert.Equal(["c-a", "c-b", "c-c", "c-d"], report.Campaigns.Select(c => c.Id).Order(StringComparer.Ordinal));
+        Assert.True(report.Campaigns.Single(c => c.Id == "c-c").Estimated);
+        Assert.Equal(new DateOnly(2026, 5, 5), report.WorstDays[0].Day);
+    }
+}

@@ -7,7 +7,11 @@ namespace CommonGround.Cli.Demo;
 /// <summary>
 /// The demo teams' campaigns on the shared calendar, each aimed at one of <see cref="DemoAudiences"/>:
 /// weekly and daily sends, always-on placements and one-off pushes around the week the demo was made,
-/// so the calendar, its conflicts and the overlap heatmap have something to show.
+/// so the calendar, its conflicts and the overlap heatmap have something to show. Tuesday of that
+/// week is crowded on purpose, as real calendars are when teams plan alone: member offers, weekly
+/// picks, basket reminders, sponsored products and a brand day, social retargeting all land on the
+/// same frequent browsers, so some would get 5 or more messages that day without the contact policy
+/// (the simulator shows it; the starter policy's 3 a day stops it).
 /// </summary>
 public static class DemoCampaigns
 {
@@ -37,6 +41,12 @@ public static class DemoCampaigns
             "0 18 * * *", 80, 4.20m, 0.05, "live"),
         new("Big spender personalisation", "web", "webPersonalisation", "marketing", "Big online spenders", "alwaysOn", -30, null,
             null, 35, 1.10m, 0.10, "live"),
+        new("Weekly picks", "web", "email", "marketing", "Frequent browsers", "recurring", -21, null,
+            "30 7 * * TUE", 60, 0.80m, 0.05, "live"),
+        new("Tuesday retargeting", "social", "paidSocial", "marketing", "Social clickers who have not bought", "recurring", -14, null,
+            "0 19 * * TUE", 45, 0.40m, 0.10, "live"),
+        new("Tidewater Coffee brand day", "retail media", "offSiteAd", "advertising", "Engaged ad clickers", "oneOff", 1.55, null,
+            null, 35, 0.25m, 0.05, "scheduled"),
         new("Win-back calls", "telemarketing", "telemarketing", "marketing", "Phone win-back", "recurring", 0, null,
             "0 10 * * MON-FRI", 55, 6.00m, 0.20, "scheduled"),
         new("Business accounts call day", "telemarketing", "telemarketing", "marketing", "Business accounts to call", "oneOff", 9.6, null,
@@ -48,9 +58,7 @@ public static class DemoCampaigns
     public static async Task AddAsync(IStore store, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var monday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
-        var origin = new DateTimeOffset(monday.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var origin = new DateTimeOffset(PlannedWeek(time).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         foreach (var spec in All)
         {
             var id = Id(spec.Name);
@@ -81,6 +89,16 @@ public static class DemoCampaigns
             if (await store.Campaigns.FindAsync(id, ct) is null || (await store.Campaigns.ListTargetsAsync(id, ct)).Count > 0) continue;
             await store.Campaigns.RefreshTargetsAsync(id, time.GetUtcNow(), ct);
         }
+    }
+
+    /// <summary>
+    /// The week the demo's campaigns are planned around: Monday to Sunday of the week the demo was
+    /// made (campaign times are relative to that Monday). The what-if simulator shows it by default.
+    /// </summary>
+    public static DateOnly PlannedWeek(TimeProvider time)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        return today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
     }
 
     public static string Id(string name) => "c_demo_" + DemoAudiences.Slug(name);

@@ -78,8 +78,8 @@ sealed class DemoData
         _windowStart = now.AddDays(-EventDays);
         _writer = new Utf8JsonWriter(_buffer, WriterOptions);
         _serverContexts = new string[5];
-        _serverContexts[(int)DemoSource.Loyalty] = Library("kestrel-loyalty-sync", "5.2.0");
-        _serverContexts[(int)DemoSource.Calls] = Library("analytics-java", "3.5.1");
+        _serverContexts[(int)DemoSource.Loyalty] = Json(w => Library(w, DemoSource.Loyalty));
+        _serverContexts[(int)DemoSource.Calls] = Json(w => Library(w, DemoSource.Calls));
     }
 
     /// <summary>The records and events of households [first, first + count).</summary>
@@ -220,19 +220,26 @@ sealed class DemoData
 
     // ---- Loyalty marketing: consent, profile updates, business accounts ----
 
+    /// <summary>
+    /// One userId per person in every team's tool, as Segment asks: the web shop account's id when the
+    /// person has one, their loyalty number otherwise. (Each tool using its own id would leave consent
+    /// and calls in profiles that never meet the person's web profile: one userId per profile.)
+    /// </summary>
+    static string UserIdOf(DemoPerson p) => p.WebUserId ?? p.CustomerId;
+
     void Loyalty(DemoPerson p)
     {
-        var userId = p.CustomerId;
+        var userId = UserIdOf(p);
         var joinedInWindow = p.MemberSince > _windowStart;
         var at = joinedInWindow ? p.MemberSince : InWindow();
         var marketing = _rng.Next(100) < 68;
-        Consent(DemoSource.Loyalty, userId, null, at, "email", "marketing", marketing, joinedInWindow ? "signup" : "preference_centre");
+        Consent(DemoSource.Loyalty, userId, p.Email, at, "email", "marketing", marketing, joinedInWindow ? "signup" : "preference_centre");
         if (p.Phone is not null && _rng.Next(100) < 40)
-            Consent(DemoSource.Loyalty, userId, null, at.AddSeconds(1), "sms", "marketing", _rng.Next(100) < 70, joinedInWindow ? "signup" : "preference_centre");
+            Consent(DemoSource.Loyalty, userId, p.Email, at.AddSeconds(1), "sms", "marketing", _rng.Next(100) < 70, joinedInWindow ? "signup" : "preference_centre");
         if (_rng.Next(100) < 25)
-            Consent(DemoSource.Loyalty, userId, null, at.AddSeconds(2), "email", "analytics", _rng.Next(100) < 80, "preference_centre");
+            Consent(DemoSource.Loyalty, userId, p.Email, at.AddSeconds(2), "email", "analytics", _rng.Next(100) < 80, "preference_centre");
         if (marketing && _rng.Next(100) < 6)
-            Consent(DemoSource.Loyalty, userId, null, Between(at, _now), "email", "marketing", false, "unsubscribe_link");
+            Consent(DemoSource.Loyalty, userId, p.Email, Between(at, _now), "email", "marketing", false, "unsubscribe_link");
 
         if (p.EmailChangedAt is { } changedAt)
             Identify(DemoSource.Loyalty, userId, null, changedAt, LoyaltyTraits(p, p.Email), _serverContexts[(int)DemoSource.Loyalty]);
@@ -264,9 +271,17 @@ sealed class DemoData
         w.WriteNumber("points_balance", PointsOf(p));
     });
 
-    void Consent(DemoSource source, string? userId, string? anonymousId, DateTimeOffset at, string channel, string purpose,
+    /// <summary>A consent change, sent server-side with the person's e-mail in context.traits (how the preference centre knows them).</summary>
+    void Consent(DemoSource source, string userId, string email, DateTimeOffset at, string channel, string purpose,
         bool granted, string via)
     {
+        var context = Json(w =>
+        {
+            Library(w, source);
+            w.WriteStartObject("traits");
+            w.WriteString("email", email);
+            w.WriteEndObject();
+        });
         var properties = Json(w =>
         {
             w.WriteString("channel", channel);
@@ -276,7 +291,7 @@ sealed class DemoData
             w.WriteString("collected_via", via);
             w.WriteString("policy_version", "2024-11");
         });
-        Add(source, EventType.Track, "Consent Updated", null, userId, anonymousId, null, at, properties, null, _serverContexts[(int)source]);
+        Add(source, EventType.Track, "Consent Updated", null, userId, null, null, at, properties, null, context);
     }
 
     // ---- Web shop, retail media and social ----
@@ -555,7 +570,7 @@ sealed class DemoData
             if (first)
             {
                 // The agent found the customer by phone number and confirmed who they are.
-                Identify(DemoSource.Calls, p.CustomerId, null, at, Json(w =>
+                Identify(DemoSource.Calls, UserIdOf(p), null, at, Json(w =>
                 {
                     w.WriteString("phone", p.Phone);
                     w.WriteString("first_name", p.FirstName);
@@ -576,11 +591,11 @@ sealed class DemoData
                 w.WriteString("agent_id", "agent-" + (1 + _rng.Next(48)).ToString("D2", CultureInfo.InvariantCulture));
                 w.WriteString("phone_number", p.Phone);
             });
-            Add(DemoSource.Calls, EventType.Track, "Call Completed", null, p.CustomerId, null, null, at, properties, null, context);
+            Add(DemoSource.Calls, EventType.Track, "Call Completed", null, UserIdOf(p), null, null, at, properties, null, context);
             if (outcome == "do_not_call")
-                Consent(DemoSource.Calls, p.CustomerId, null, at.AddMinutes(1), "phone", "marketing", false, "call");
+                Consent(DemoSource.Calls, UserIdOf(p), p.Email, at.AddMinutes(1), "phone", "marketing", false, "call");
             else if (outcome == "sale" && _rng.Next(100) < 30)
-                Consent(DemoSource.Calls, p.CustomerId, null, at.AddMinutes(1), "phone", "marketing", true, "call");
+                Consent(DemoSource.Calls, UserIdOf(p), p.Email, at.AddMinutes(1), "phone", "marketing", true, "call");
         }
     }
 
@@ -662,13 +677,14 @@ sealed class DemoData
         return Encoding.UTF8.GetString(_buffer.WrittenSpan);
     }
 
-    string Library(string name, string version) => Json(w =>
+    /// <summary>The library object of the server-side sources (the loyalty system's sync, the call centre's Java SDK).</summary>
+    static void Library(Utf8JsonWriter w, DemoSource source)
     {
         w.WriteStartObject("library");
-        w.WriteString("name", name);
-        w.WriteString("version", version);
+        w.WriteString("name", source == DemoSource.Calls ? "analytics-java" : "kestrel-loyalty-sync");
+        w.WriteString("version", source == DemoSource.Calls ? "3.5.1" : "5.2.0");
         w.WriteEndObject();
-    });
+    }
 
     DateTimeOffset InWindow() => _windowStart.AddSeconds(_rng.NextDouble() * EventDays * 86_400);
 

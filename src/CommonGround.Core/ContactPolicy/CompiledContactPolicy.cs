@@ -418,7 +418,7 @@ public sealed class CompiledContactPolicy
         new(Directory[e.Campaign], new DateTimeOffset(e.At, TimeSpan.Zero), e.State, e.Profile != c.Profile);
 
     /// <summary>"2 marketing messages a day across teams", "1 SMS message a day per household across teams", "3 marketing messages in any 7 days from loyalty".</summary>
-    static string Describe(ContactCap cap)
+    internal static string Describe(ContactCap cap)
     {
         var n = cap.Limit;
         var messages = n == 1 ? "marketing message" : "marketing messages";

@@ -53,6 +53,14 @@ public interface ICampaignStore
     /// </summary>
     Task<ContactPressure> ContactedByAtLeastAsync(DateOnly day, int k, int limit, CancellationToken ct);
 
+    /// <summary>
+    /// The contacted targets (not held out, not in control) of <paramref name="campaignIds"/>, one row
+    /// per campaign and person, ordered by profile id then campaign, each with the person's latest
+    /// marketing consent per channel; streamed, for the contact policy's what-if simulator.
+    /// <see cref="PlannedTarget.Campaign"/> is the campaign's position in <paramref name="campaignIds"/>.
+    /// </summary>
+    IAsyncEnumerable<PlannedTarget> ReadPlannedTargetsAsync(IReadOnlyList<string> campaignIds, CancellationToken ct);
+
     /// <summary>The workspace's global control group (<see cref="GlobalControlGroup.Default"/> until set).</summary>
     Task<GlobalControlGroup> GetGlobalControlAsync(CancellationToken ct);
 

@@ -31,9 +31,8 @@ public static class Capabilities
             Built("Audiences", "/audiences", "Targeting logic every team can read: build an audience, see who it reaches, in plain English."),
             Built("Campaign calendar", "/campaigns/calendar", "Every team's campaigns on one calendar, by week and month, with the days that contact the same customers too often."),
             Built("Campaign overlap", "/campaigns/overlap", "Which campaigns reach the same customers and households: a heatmap and the people contacted most."),
-            Planned("Contact policy", "/contact-policy", "One contact policy for every team.",
-                "Caps per customer and per household, quiet hours and consent, shared by all teams.",
-                "Arbitration when campaigns compete for the same person, decided in real time."),
+            Built("Contact policy", "/contact-policy", "One contact policy for every team: caps per customer and household, quiet hours, consent, and who goes first; every version with who changed it."),
+            Built("What-if simulator", "/contact-policy/simulate", "A week of every team's planned campaigns with and without the contact policy: messages per customer a day, and what is held back."),
         ]),
         new("Learning",
         [
