@@ -85,7 +85,7 @@ sealed class DuckDbContactPolicyStore(DuckDbDatabase db) : IContactPolicyStore
     public Task<IReadOnlyList<LedgerChange>> ReadJournalAsync(ProfileId? profile, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         using var connection = db.Connect();
-        var sql = $"SELECT {LedgerColumns} FROM contact_ledger WHERE ((at >= $from AND at < $to) OR (at IS NULL AND recorded_at >= $settled))";
+        var sql = $"SELECT {LedgerColumns} FROM contact_ledger WHERE ((message_at >= $from AND message_at < $to) OR (message_at IS NULL AND recorded_at >= $settled))";
         var parameters = new List<(string, object)> { ("from", Db(from)), ("to", Db(to)), ("settled", Db(from - LedgerChange.SettleWithin)) };
         if (profile is { } p)
         {
@@ -103,8 +103,8 @@ sealed class DuckDbContactPolicyStore(DuckDbDatabase db) : IContactPolicyStore
     {
         using var connection = db.Connect();
         using var command = connection.Command(
-            $"SELECT {HeldBackColumns} FROM contact_held_back WHERE profile_id = $profile AND at >= $from AND at < $to " +
-            "ORDER BY at DESC, decided_at DESC LIMIT $limit",
+            $"SELECT {HeldBackColumns} FROM contact_held_back WHERE profile_id = $profile AND message_at >= $from AND message_at < $to " +
+            "ORDER BY message_at DESC, decided_at DESC LIMIT $limit",
             ("profile", profile.Value), ("from", Db(from)), ("to", Db(to)), ("limit", limit));
         using var reader = command.ExecuteReader();
         var decisions = new List<HeldBackDecision>();

@@ -16,10 +16,10 @@ public static class ContactPolicyRows
     public const string VersionColumns = "number, changed_by, changed_at, policy, note";
 
     public const string LedgerColumns =
-        "profile_id, entry, change, recorded_at, at, expires_at, household_id, campaign_id, campaign_name, team, channel, category, priority, expected_value";
+        "profile_id, entry, change, recorded_at, message_at, expires_at, household_id, campaign_id, campaign_name, team, channel, category, priority, expected_value";
 
     public const string HeldBackColumns =
-        "profile_id, at, decided_at, policy_version, campaign_id, campaign_name, team, channel, category, priority, expected_value, reasons";
+        "profile_id, message_at, decided_at, policy_version, campaign_id, campaign_name, team, channel, category, priority, expected_value, reasons";
 
     public static object?[] Values(PolicyVersion v) =>
         [v.Number, v.ChangedBy, v.At, ContactPolicyJson.Serialize(v.Policy), v.Note];

@@ -16,7 +16,7 @@ CREATE TABLE contact_ledger (
     entry          BIGINT NOT NULL,      -- the reservation number: reservation id "r{profile_id}-{entry}"
     change         VARCHAR NOT NULL,     -- reserved, confirmed, cancelled, sent
     recorded_at    TIMESTAMP NOT NULL,
-    at             TIMESTAMP,
+    message_at     TIMESTAMP,
     expires_at     TIMESTAMP,
     household_id   VARCHAR,
     campaign_id    VARCHAR,
@@ -31,7 +31,7 @@ CREATE TABLE contact_ledger (
 -- Real-time decisions that held a message back, with their reasons (JSON: [{"code","text"}]).
 CREATE TABLE contact_held_back (
     profile_id     BIGINT NOT NULL,
-    at             TIMESTAMP NOT NULL,
+    message_at     TIMESTAMP NOT NULL,
     decided_at     TIMESTAMP NOT NULL,
     policy_version INTEGER NOT NULL,
     campaign_id    VARCHAR NOT NULL,

@@ -16,7 +16,7 @@ CREATE TABLE contact_ledger (
     entry          bigint        NOT NULL,   -- the reservation number: reservation id "r{profile_id}-{entry}"
     change         text          NOT NULL,   -- reserved, confirmed, cancelled, sent
     recorded_at    timestamptz   NOT NULL,
-    at             timestamptz,
+    message_at     timestamptz,
     expires_at     timestamptz,
     household_id   text,
     campaign_id    text,
@@ -27,14 +27,14 @@ CREATE TABLE contact_ledger (
     priority       integer,
     expected_value numeric(18,4)
 );
-CREATE INDEX contact_ledger_at ON contact_ledger (at);
+CREATE INDEX contact_ledger_at ON contact_ledger (message_at);
 CREATE INDEX contact_ledger_profile ON contact_ledger (profile_id, entry);
-CREATE INDEX contact_ledger_settled ON contact_ledger (recorded_at) WHERE at IS NULL;
+CREATE INDEX contact_ledger_settled ON contact_ledger (recorded_at) WHERE message_at IS NULL;
 
 -- Real-time decisions that held a message back, with their reasons (JSON: [{"code","text"}]).
 CREATE TABLE contact_held_back (
     profile_id     bigint        NOT NULL,
-    at             timestamptz   NOT NULL,
+    message_at     timestamptz   NOT NULL,
     decided_at     timestamptz   NOT NULL,
     policy_version integer       NOT NULL,
     campaign_id    text          NOT NULL,
@@ -46,4 +46,4 @@ CREATE TABLE contact_held_back (
     expected_value numeric(18,4) NOT NULL,
     reasons        text          NOT NULL
 );
-CREATE INDEX contact_held_back_profile ON contact_held_back (profile_id, at);
+CREATE INDEX contact_held_back_profile ON contact_held_back (profile_id, message_at);

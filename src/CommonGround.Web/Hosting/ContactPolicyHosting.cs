@@ -45,6 +45,7 @@ public static class ContactPolicyHosting
         services.AddSingleton(sp => new ContactDecider(sp.GetRequiredService<PolicyHistory>(), sp.GetRequiredService<IContactLedger>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ContactPolicyService>();
         services.AddSingleton<MessageSentCounter>();
+        services.AddSingleton<Endpoints.DecisionRequests>();
         services.AddHostedService<ContactPolicyStartup>();
         return services;
     }
