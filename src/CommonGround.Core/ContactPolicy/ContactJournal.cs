@@ -9,8 +9,7 @@ namespace CommonGround.ContactPolicy;
 /// concurrent callers hand their ledger changes in, one writer takes everything waiting (up to
 /// <see cref="MaxPerCommit"/>), stores it in one transaction, and only then completes each caller's
 /// task. So a thousand decisions cost a handful of commits, and an answer given after
-/// <see cref="WriteAsync"/> means "committed". Held-back decisions ride along in the same
-/// commits but nobody waits for them (<see cref="Log"/>): a crash can lose the last few. Thread-safe.
+/// <c>WriteAsync</c> means "committed": ledger changes and held-back decisions alike. Thread-safe.
 /// </summary>
 public sealed class ContactJournal : IAsyncDisposable
 {
@@ -32,18 +31,16 @@ public sealed class ContactJournal : IAsyncDisposable
 
     /// <summary>Completes once the change is committed.</summary>
     /// <exception cref="StoreUnavailableException">The store refused the write.</exception>
-    public async Task WriteAsync(LedgerChange change)
-    {
-        var pending = new Pending(change, null, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        await _queue.Writer.WriteAsync(pending);
-        await pending.Done!.Task;
-    }
+    public Task WriteAsync(LedgerChange change) => EnqueueAsync(new Pending(change, null));
 
-    /// <summary>Keeps a held-back decision with the next commit; does not wait for it.</summary>
-    public void Log(HeldBackDecision decision)
+    /// <summary>Completes once the held-back decision is committed.</summary>
+    /// <exception cref="StoreUnavailableException">The store refused the write.</exception>
+    public Task WriteAsync(HeldBackDecision decision) => EnqueueAsync(new Pending(null, decision));
+
+    async Task EnqueueAsync(Pending pending)
     {
-        if (!_queue.Writer.TryWrite(new Pending(null, decision, null)))
-            _logger.LogWarning("The contact journal is full or closed; a held-back decision was not kept.");
+        await _queue.Writer.WriteAsync(pending);
+        await pending.Done.Task;
     }
 
     async Task WriteLoopAsync()
@@ -65,14 +62,14 @@ public sealed class ContactJournal : IAsyncDisposable
             try
             {
                 await _store.AppendJournalAsync(changes, heldBack, CancellationToken.None);
-                foreach (var p in group) p.Done?.TrySetResult();
+                foreach (var p in group) p.Done.TrySetResult();
             }
             catch (Exception ex)
             {
-                _logger.LogError("Writing {Changes} ledger changes and {HeldBack} held-back decisions failed: {Error}; those decisions were refused.",
+                _logger.LogError("Writing {Changes} ledger changes and {HeldBack} held-back decisions failed: {Error}; those requests were refused.",
                     changes.Count, heldBack.Count, ex.GetType().Name);
                 var refusal = new StoreUnavailableException("The contact ledger could not be written; nothing was decided. Retry later.", ex);
-                foreach (var p in group) p.Done?.TrySetException(refusal);
+                foreach (var p in group) p.Done.TrySetException(refusal);
             }
         }
     }
@@ -84,5 +81,8 @@ public sealed class ContactJournal : IAsyncDisposable
         await _writer;
     }
 
-    sealed record Pending(LedgerChange? Change, HeldBackDecision? HeldBack, TaskCompletionSource? Done);
+    sealed record Pending(LedgerChange? Change, HeldBackDecision? HeldBack)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }

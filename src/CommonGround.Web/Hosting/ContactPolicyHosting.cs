@@ -96,8 +96,8 @@ public sealed class ContactPolicyService(PolicyHistory history, ContactDecider d
         history.ChangeAsync(policy, changedBy, note, basedOn, store.ContactPolicy.AddPolicyVersionAsync, ct);
 
     /// <summary>
-    /// Decides, and keeps a held-back decision in the decision log (with the next group commit) so
-    /// the profile can show it.
+    /// Decides, and keeps a held-back decision in the decision log (in the journal's group commit,
+    /// before answering) so the profile can show it.
     /// </summary>
     /// <exception cref="ContactRequestException">As <see cref="ContactDecider.DecideAsync"/>.</exception>
     public async ValueTask<ContactDecision> DecideAsync(ContactRequest request, CancellationToken ct)
@@ -106,7 +106,7 @@ public sealed class ContactPolicyService(PolicyHistory history, ContactDecider d
         if (!decision.Allowed)
         {
             var now = time.GetUtcNow();
-            journal.Log(new HeldBackDecision(request.Profile, request.Campaign, request.At ?? now, now, decision.PolicyVersion,
+            await journal.WriteAsync(new HeldBackDecision(request.Profile, request.Campaign, request.At ?? now, now, decision.PolicyVersion,
                 [.. decision.Reasons.Select(HeldBackReason.Of)]));
         }
         return decision;
