@@ -34,6 +34,7 @@ public sealed class DuckDbStore : IStore
         Profiles = new DuckDbProfileStore(db, Sources);
         Audiences = new DuckDbAudienceStore(db);
         Campaigns = new DuckDbCampaignStore(db, Audiences);
+        ContactPolicy = new DuckDbContactPolicyStore(db);
     }
 
     /// <summary>Opens (creating when missing) the store in <paramref name="dataDirectory"/>.</summary>
@@ -61,6 +62,7 @@ public sealed class DuckDbStore : IStore
     public IProfileStore Profiles { get; }
     public IAudienceStore Audiences { get; }
     public ICampaignStore Campaigns { get; }
+    public IContactPolicyStore ContactPolicy { get; }
 
     public async Task MigrateAsync(CancellationToken ct)
     {

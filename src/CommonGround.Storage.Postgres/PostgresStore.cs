@@ -37,6 +37,7 @@ public sealed partial class PostgresStore : IStore
         Profiles = new ProfileStore(_db, Sources);
         Audiences = new AudienceStore(_db);
         Campaigns = new CampaignStore(_db, Audiences);
+        ContactPolicy = new ContactPolicyStore(_db);
     }
 
     public string Provider => StoreOptions.Postgres;
@@ -58,6 +59,7 @@ public sealed partial class PostgresStore : IStore
     public IProfileStore Profiles { get; }
     public IAudienceStore Audiences { get; }
     public ICampaignStore Campaigns { get; }
+    public IContactPolicyStore ContactPolicy { get; }
 
     public async Task MigrateAsync(CancellationToken ct)
     {

@@ -102,6 +102,7 @@ public sealed class RunningServer : IAsyncDisposable
         public Storage.IProfileStore Profiles => inner.Profiles;
         public Storage.IAudienceStore Audiences => inner.Audiences;
         public Storage.ICampaignStore Campaigns => inner.Campaigns;
+        public Storage.IContactPolicyStore ContactPolicy => inner.ContactPolicy;
         public Task MigrateAsync(CancellationToken ct) => inner.MigrateAsync(ct);
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

@@ -27,6 +27,13 @@ public abstract class ServerTests(string provider) : IAsyncLifetime
         (await Json(await Send(HttpMethod.Post, "/api/keys", json: new { role = "team", team }), HttpStatusCode.Created))
             .GetProperty("secret").GetString()!;
 
+    /// <summary>Stops the server and starts a new one on the same store, as a restart would.</summary>
+    protected async Task RestartAsync()
+    {
+        await Server.DisposeAsync();
+        Server = await RunningServer.StartAsync(Store, ct: Ct);
+    }
+
     public async ValueTask InitializeAsync()
     {
         Store = await TestStores.CreateAsync(provider, Ct);

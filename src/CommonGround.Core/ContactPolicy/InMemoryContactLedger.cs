@@ -10,7 +10,8 @@ namespace CommonGround.ContactPolicy;
 /// callers never wait on each other in a circle), checks and appends while holding both: concurrent
 /// callers on the same customer or household take turns, others run in parallel. Entries older than
 /// <see cref="CompiledContactPolicy.Retention"/> and lapsed reservations are dropped when a customer's
-/// entries are next appended to, or by <see cref="Sweep"/>. Not durable: a restart starts empty.
+/// entries are next appended to, or by <see cref="Sweep"/>. Not durable by itself: <see cref="JournaledContactLedger"/> journals
+/// its changes to the store and restores them at start.
 /// </summary>
 /// <remarks>
 /// Laid out for the hot path, where cache misses cost more than instructions: each stripe is its
@@ -82,6 +83,37 @@ public sealed class InMemoryContactLedger : IContactLedger
         if (live is null) return new(Array.Empty<ContactEntry>());
         var distinct = live.DistinctBy(e => (e.Profile, e.Sequence)).OrderBy(e => e.At).ThenBy(e => e.Profile).ThenBy(e => e.Sequence).ToList();
         return new(distinct);
+    }
+
+    /// <summary>
+    /// Puts back an entry read from a journal (<see cref="JournaledContactLedger"/>) under its
+    /// reservation id, so a reservation made before a restart can still be confirmed or cancelled.
+    /// Call before decisions start, each customer's entries in reservation-number order;
+    /// <paramref name="lastSequence"/> is the customer's highest reservation number ever given
+    /// (cancelled ones included), so new ids never repeat one. Returns false for an entry that no
+    /// longer counts (lapsed, or past the retention period).
+    /// </summary>
+    public bool Restore(JournaledEntry journaled, long lastSequence, DateTimeOffset now)
+    {
+        var message = journaled.Message;
+        var utcNow = now.UtcTicks;
+        if (!journaled.IsLive(now) || message.At.UtcTicks < utcNow - CompiledContactPolicy.Retention.Ticks) return false;
+        var campaign = Campaigns.Register(message.Campaign);
+        var profile = journaled.Entry.Profile;
+        var (customerStripe, householdStripe) = StripesOf(profile, message.Household);
+        using var held = new Held(customerStripe, householdStripe);
+        ref var customer = ref customerStripe.Customer(profile, utcNow, idBase: journaled.Entry.Sequence - 1);
+        var sequence = journaled.Entry.Sequence - customer.Base;
+        // Numbered before the customer was last forgotten: too old to count.
+        if (sequence is < 1 or > int.MaxValue) return false;
+        var expires = journaled.State == EntryState.Reserved && message.ExpiresAt is { } e ? e.UtcTicks : long.MaxValue;
+        var entry = new ContactEntry(message.At.UtcTicks, expires, profile, (int)sequence, campaign, Campaigns.TeamOf(campaign),
+            message.Campaign.Channel, message.Campaign.Category, journaled.State);
+        customer.Add(entry, utcNow);
+        customer.Last = (int)Math.Clamp(lastSequence - customer.Base, customer.Last, int.MaxValue);
+        customer.Household = message.Household;
+        if (message.Household is not null) householdStripe.Household(message.Household).Add(entry, utcNow);
+        return true;
     }
 
     /// <summary>Drops lapsed reservations, entries past the retention period, and customers and households left empty. Returns the entries dropped.</summary>
@@ -188,10 +220,10 @@ public sealed class InMemoryContactLedger : IContactLedger
         /// the current time in microseconds, so a customer forgotten by <see cref="Sweep"/> and seen
         /// again never reuses an old reservation id. The reference is valid until the next customer is added.
         /// </summary>
-        public ref Entries Customer(ProfileId profile, long now)
+        public ref Entries Customer(ProfileId profile, long now, long? idBase = null)
         {
             ref var entries = ref _customers.GetOrAdd(profile.Value, Mix(profile.Value), out var added);
-            if (added) entries = new Entries(now / 10);
+            if (added) entries = new Entries(idBase ?? now / 10);
             return ref entries;
         }
 

@@ -40,16 +40,16 @@ public sealed class IdentityResolver(IStore store, IdentityOptions identity, Hou
     /// </summary>
     public async Task<long> CatchUpAsync(IProgress<long>? progress, CancellationToken ct)
     {
+        long total = 0;
         await _gate.WaitAsync(ct);
         try
         {
             var graph = await LoadAsync(ct);
-            long total = 0;
             while (true)
             {
                 var n = await StepAsync(graph, ct);
                 await RefreshAsync(ct);
-                if (n == 0) return total;
+                if (n == 0) break;
                 total += n;
                 progress?.Report(total);
             }
@@ -58,6 +58,21 @@ public sealed class IdentityResolver(IStore store, IdentityOptions identity, Hou
         {
             _gate.Release();
         }
+        Func<CancellationToken, Task>[] after;
+        lock (_afterCatchUp) after = [.. _afterCatchUp];
+        foreach (var callback in after) await callback(ct);
+        return total;
+    }
+
+    readonly List<Func<CancellationToken, Task>> _afterCatchUp = [];
+
+    /// <summary>
+    /// Runs <paramref name="callback"/> after every catch-up, when the profiles of everything stored
+    /// so far are known (e.g. to count "Message Sent" events whose user was new).
+    /// </summary>
+    public void AfterCatchUp(Func<CancellationToken, Task> callback)
+    {
+        lock (_afterCatchUp) _afterCatchUp.Add(callback);
     }
 
     /// <summary>Saves a checkpoint of the graph now, if anything changed since the last one.</summary>

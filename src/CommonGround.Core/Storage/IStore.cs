@@ -30,6 +30,7 @@ public interface IStore : IAsyncDisposable
     IProfileStore Profiles { get; }
     IAudienceStore Audiences { get; }
     ICampaignStore Campaigns { get; }
+    IContactPolicyStore ContactPolicy { get; }
 
     /// <summary>Applies the numbered schema migrations that are not applied yet. Idempotent.</summary>
     Task MigrateAsync(CancellationToken ct);

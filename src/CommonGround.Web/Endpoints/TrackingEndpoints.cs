@@ -35,7 +35,7 @@ public static class TrackingEndpoints
 
     /// <summary>What one tracking request needs, resolved from the container.</summary>
     public sealed class TrackingHandler(SourceDirectory sources, SegmentPayloadReader reader, EventIngestion ingestion, IStore store,
-        IngestionOptions limits, TimeProvider time)
+        IngestionOptions limits, TimeProvider time, Hosting.MessageSentCounter sent)
     {
         public async Task<IResult> AcceptAsync(HttpContext http, EventType? type, CancellationToken ct)
         {
@@ -74,6 +74,7 @@ public static class TrackingEndpoints
                 throw;
             }
             await ingestion.IngestAsync(events, catalog.Observations, ct);
+            await sent.TakeAsync(events, ct);
             return TypedResults.Ok(new TrackingResponse(true));
         }
 

@@ -98,6 +98,7 @@ public static class CommonGroundApp
         app.MapProfileEndpoints();
         app.MapAudienceEndpoints();
         app.MapCampaignEndpoints();
+        app.MapContactPolicyEndpoints();
         app.MapUiSessionEndpoints();
         app.MapUi<App>();
         return app;

@@ -1,5 +1,7 @@
 using CommonGround.Campaigns;
 using CommonGround.ContactPolicy;
+using CommonGround.Identity;
+using CommonGround.Storage;
 
 namespace CommonGround.Web.Hosting;
 
@@ -35,19 +37,47 @@ public static class ContactPolicyHosting
     public static IServiceCollection AddContactPolicy(this IServiceCollection services)
     {
         services.AddSingleton<CampaignDirectory>();
-        services.AddSingleton(sp => new PolicyHistory(StarterPolicy, "CommonGround (starter policy)",
-            sp.GetRequiredService<CampaignDirectory>(), sp.GetRequiredService<TimeProvider>(), "The starter policy of a new workspace."));
-        services.AddSingleton<IContactLedger>(sp => new InMemoryContactLedger(sp.GetRequiredService<CampaignDirectory>()));
+        services.AddSingleton(sp => new PolicyHistory(StarterPolicy, StarterAuthor,
+            sp.GetRequiredService<CampaignDirectory>(), sp.GetRequiredService<TimeProvider>(), StarterNote));
+        services.AddSingleton(sp => new InMemoryContactLedger(sp.GetRequiredService<CampaignDirectory>()));
+        services.AddSingleton(sp => new ContactJournal(sp.GetRequiredService<IStore>().ContactPolicy, sp.GetRequiredService<ILogger<ContactJournal>>()));
+        services.AddSingleton<IContactLedger>(sp => new JournaledContactLedger(sp.GetRequiredService<InMemoryContactLedger>(), sp.GetRequiredService<ContactJournal>()));
         services.AddSingleton(sp => new ContactDecider(sp.GetRequiredService<PolicyHistory>(), sp.GetRequiredService<IContactLedger>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ContactPolicyService>();
+        services.AddSingleton<MessageSentCounter>();
+        services.AddSingleton<Endpoints.DecisionRequests>();
+        services.AddHostedService<ContactPolicyStartup>();
         return services;
+    }
+
+    const string StarterAuthor = "CommonGround (starter policy)";
+    const string StarterNote = "The starter policy of a new workspace.";
+
+    /// <summary>
+    /// Before the server takes requests: the policy's versions from the store (saving the starter
+    /// policy as version 1 in a new workspace), the ledger's live entries from its journal, and the
+    /// hook that counts "Message Sent" events once identity resolution knows their user.
+    /// </summary>
+    sealed class ContactPolicyStartup(ContactPolicyService policy, MessageSentCounter sent, IdentityResolver resolver,
+        ILogger<ContactPolicyStartup> logger) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken ct)
+        {
+            var restored = await policy.LoadAsync(ct);
+            if (restored > 0) logger.LogInformation("The contact ledger restored {Count} live entries from its journal.", restored);
+            resolver.AfterCatchUp(sent.CountWaitingAsync);
+        }
+
+        public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
     }
 }
 
 /// <summary>
-/// The one way the API and the UI read and change the contact policy and ask for decisions.
+/// The one way the API and the UI read and change the contact policy and ask for decisions. Versions
+/// are kept in the store: a change is saved before it takes effect.
 /// </summary>
-public sealed class ContactPolicyService(PolicyHistory history, ContactDecider decider, IContactLedger ledger)
+public sealed class ContactPolicyService(PolicyHistory history, ContactDecider decider, IContactLedger ledger, IStore store,
+    ContactJournal journal, InMemoryContactLedger memory, TimeProvider time)
 {
     public PolicyHistory History => history;
     public ContactDecider Decider => decider;
@@ -59,12 +89,68 @@ public sealed class ContactPolicyService(PolicyHistory history, ContactDecider d
     /// <summary>Every version, oldest first.</summary>
     public IReadOnlyList<PolicyVersion> Versions => history.Versions;
 
-    /// <summary>Validates and makes <paramref name="policy"/> the version in force.</summary>
+    /// <summary>Validates, saves and makes <paramref name="policy"/> the version in force.</summary>
     /// <exception cref="ContactPolicyException">The policy is not valid; nothing changed.</exception>
-    /// <exception cref="Storage.ConflictException">The policy changed since <paramref name="basedOn"/>.</exception>
-    public Task<PolicyVersion> ChangeAsync(ContactPolicyDefinition policy, string changedBy, string? note, int? basedOn, CancellationToken ct)
+    /// <exception cref="Storage.ConflictException">The policy changed since <paramref name="basedOn"/> (here or on another server).</exception>
+    public Task<PolicyVersion> ChangeAsync(ContactPolicyDefinition policy, string changedBy, string? note, int? basedOn, CancellationToken ct) =>
+        history.ChangeAsync(policy, changedBy, note, basedOn, store.ContactPolicy.AddPolicyVersionAsync, ct);
+
+    /// <summary>
+    /// Decides, and keeps a held-back decision in the decision log (in the journal's group commit,
+    /// before answering) so the profile can show it.
+    /// </summary>
+    /// <exception cref="ContactRequestException">As <see cref="ContactDecider.DecideAsync"/>.</exception>
+    public async ValueTask<ContactDecision> DecideAsync(ContactRequest request, CancellationToken ct)
     {
-        ct.ThrowIfCancellationRequested();
-        return Task.FromResult(history.Change(policy, changedBy, note, basedOn));
+        var decision = await decider.DecideAsync(request, ct);
+        if (!decision.Allowed)
+        {
+            var now = time.GetUtcNow();
+            await journal.WriteAsync(new HeldBackDecision(request.Profile, request.Campaign, request.At ?? now, now, decision.PolicyVersion,
+                [.. decision.Reasons.Select(HeldBackReason.Of)]));
+        }
+        return decision;
+    }
+
+    /// <summary>
+    /// What a person was sent or has reserved for [<paramref name="from"/>, <paramref name="to"/>), from
+    /// the ledger's journal, and what was held back and why, newest first.
+    /// </summary>
+    public async Task<ContactHistory> ContactsAsync(ProfileId profile, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var entries = LedgerChange.Fold(await store.ContactPolicy.ReadJournalAsync(profile, from, to, ct))
+            .Where(e => e.IsLive(now) || e.State == EntryState.Sent)
+            .OrderByDescending(e => e.Message.At).Take(limit).ToList();
+        var heldBack = await store.ContactPolicy.ListHeldBackAsync(profile, from, to, limit, ct);
+        return new ContactHistory(entries, heldBack);
+    }
+
+    /// <summary>Loads the versions and the ledger's journal; returns how many ledger entries were restored.</summary>
+    internal async Task<int> LoadAsync(CancellationToken ct)
+    {
+        var versions = await store.ContactPolicy.ListPolicyVersionsAsync(ct);
+        if (versions.Count == 0)
+        {
+            try
+            {
+                await store.ContactPolicy.AddPolicyVersionAsync(history.Current, ct);
+            }
+            catch (Storage.ConflictException)
+            {
+                // Another server of the workspace saved its first version in between: take theirs.
+                history.Load(await store.ContactPolicy.ListPolicyVersionsAsync(ct));
+            }
+        }
+        else
+        {
+            history.Load(versions);
+        }
+        return ledger is JournaledContactLedger
+            ? await JournaledContactLedger.LoadAsync(memory, store.ContactPolicy, time.GetUtcNow(), ct)
+            : 0;
     }
 }
+
+/// <summary>A person's contacts: entries of the ledger (sent, reserved) and held-back decisions, newest first.</summary>
+public sealed record ContactHistory(IReadOnlyList<JournaledEntry> Entries, IReadOnlyList<HeldBackDecision> HeldBack);
