@@ -128,6 +128,30 @@ public abstract class PolicyCommandTests(string provider) : IAsyncLifetime
         Assert.Equal(ExitCodes.BadInput, daysExit);
         Assert.Contains("--days must be between 1 and 31", daysError);
     }
+
+    [Fact]
+    public async Task Show_and_simulate_use_the_version_in_force_in_the_store()
+    {
+        await _store.ReopenAsync(Ct);
+        var stricter = new ContactPolicyDefinition
+        {
+            Caps = [new ContactCap { Scope = CapScope.AllMarketing, Level = CapLevel.Customer, Window = CapWindow.Day, Limit = 2 }],
+        };
+        await _store.Store.ContactPolicy.AddPolicyVersionAsync(new PolicyVersion(1, "ops lead", May4, stricter, "two a day"), Ct);
+        await _store.CloseAsync();
+
+        var (exit, output, _) = await Run("policy", "show");
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.Contains("the policy in force (changed by ops lead", output);
+        Assert.Contains("At most 2 marketing messages a day across teams.", output);
+
+        var (_, json, _) = await Run("policy", "simulate", "--from", "2026-05-04", "--days", "7", "--json");
+        using var report = JsonDocument.Parse(json);
+        var perCustomer = report.RootElement.GetProperty("report").GetProperty("perCustomer");
+        Assert.Contains("the policy in force", report.RootElement.GetProperty("policy").GetString());
+        Assert.Equal(2, perCustomer.GetProperty("maxWith").GetInt32());
+        Assert.Equal(0, perCustomer.GetProperty("with").EnumerateArray().Skip(3).Sum(d => d.GetInt64()));
+    }
 }
 
 public sealed class DuckDbPolicyCommandTests() : PolicyCommandTests(StoreOptions.DuckDb);

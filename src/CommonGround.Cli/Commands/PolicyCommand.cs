@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using CommonGround.ContactPolicy;
 using CommonGround.ContactPolicy.Simulation;
+using CommonGround.Storage;
 using CommonGround.Web.Hosting;
 using Spectre.Console;
 
@@ -23,7 +24,7 @@ public static class PolicyCommand
             "Shows the contact policy in plain words: caps, quiet hours, gaps, consent, suppression lists, order.\n\n" +
             "Without --policy it shows the policy in force: the starter policy of a new workspace (3 marketing\n" +
             "messages a customer a day, 5 a household, 1 a day from any one team, quiet nights for SMS, push\n" +
-            "and calls, an hour between two messages) until someone changes it in the web UI.\n" +
+            "and calls, an hour between two messages) until someone changes it (web UI or PUT /api/contact-policy).\n" +
             "--json prints the policy as JSON, the form `policy validate` and `policy simulate --policy` read.\n\n" +
             "Examples:\n" +
             "  commonground policy show\n" +
@@ -32,7 +33,9 @@ public static class PolicyCommand
         { file };
         command.SetAction(async (parse, ct) =>
         {
-            var (policy, version, label) = await PolicyAsync(parse.GetValue(file), ct);
+            var path = parse.GetValue(file);
+            await using var store = path is null ? await context.OpenStoreAsync(parse, ct) : null;
+            var (policy, version, label) = await PolicyAsync(path, store, ct);
             if (CliContext.Json(parse))
             {
                 context.Console.Profile.Out.Writer.WriteLine(ContactPolicyJson.Serialize(policy));
@@ -129,8 +132,8 @@ public static class PolicyCommand
         { from, days, file };
         command.SetAction(async (parse, ct) =>
         {
-            var (policy, version, label) = await PolicyAsync(parse.GetValue(file), ct);
             await using var store = await context.OpenStoreAsync(parse, ct);
+            var (policy, version, label) = await PolicyAsync(parse.GetValue(file), store, ct);
             var simulator = new ContactSimulator(store.Campaigns, TimeProvider.System);
             var (start, length) = (parse.GetValue(from), parse.GetValue(days));
             var json = CliContext.Json(parse);
@@ -162,9 +165,16 @@ public static class PolicyCommand
     static Option<FileInfo?> PolicyFileOption(string description) => new("--policy") { Description = description, HelpName = "FILE.json" };
 
     /// <summary>The policy of a file (checked), or the one in force.</summary>
-    static async Task<(ContactPolicyDefinition Policy, int Version, string Label)> PolicyAsync(FileInfo? file, CancellationToken ct)
+    /// <summary>The policy in the file, else the version in force in the store, else the starter policy of a new workspace.</summary>
+    static async Task<(ContactPolicyDefinition Policy, int Version, string Label)> PolicyAsync(FileInfo? file, IStore? store, CancellationToken ct)
     {
-        if (file is null) return (ContactPolicyHosting.StarterPolicy, 1, "the starter policy");
+        if (file is null)
+        {
+            var versions = store is null ? [] : await store.ContactPolicy.ListPolicyVersionsAsync(ct);
+            return versions.Count > 0 && versions.MaxBy(v => v.Number) is { } current
+                ? (current.Policy, current.Number, $"the policy in force (changed by {current.ChangedBy} at {current.At:yyyy-MM-dd HH:mm} UTC)")
+                : (ContactPolicyHosting.StarterPolicy, 1, "the starter policy");
+        }
         try
         {
             var policy = ContactPolicyJson.Deserialize(await ReadAsync(file, ct));
