@@ -8,7 +8,7 @@ using CommonGround.Storage;
 //   identity [--people 1000000] [--runs 3] [--batches 5] [--batch-events 10000] [--sql-runs 3] [--sql propagation|recursive] [--seed N]
 //   arbitration [--customers 1000000] [--campaigns 20] [--runs 3] [--sql-runs 3] [--parallelism 0] [--seed 42]
 //   audiences-generate [--profiles 10000000] [--events 100000000] [--seed 42] [--campaigns 100] [--data DIR] [--only campaigns]
-//   audiences [--data DIR] [--runs 5] [--provider duckdb|postgres] [--connection-string CS]
+//   audiences [--data DIR] [--runs 5] [--only audience|overlap] [--provider duckdb|postgres] [--connection-string CS]
 //   micro   [BenchmarkDotNet arguments, e.g. --filter *]
 // Every mode writes NAME.json and NAME.md to --out (default benchmark-results).
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -22,7 +22,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
           ... identity [--people 1000000] [--runs 3] [--batches 5] [--batch-events 10000] [--sql-runs 3] [--sql propagation|recursive] [--seed 42] [--out benchmark-results]
           ... arbitration [--customers 1000000] [--campaigns 20] [--runs 3] [--sql-runs 3] [--parallelism 0] [--seed 42] [--out benchmark-results]
           ... audiences-generate [--profiles 10000000] [--events 100000000] [--seed 42] [--campaigns 100] [--data DIR] [--only campaigns]
-          ... audiences [--data DIR] [--runs 5] [--out benchmark-results]
+          ... audiences [--data DIR] [--runs 5] [--only audience|overlap] [--out benchmark-results]
           ... micro [BenchmarkDotNet arguments, e.g. --filter *ReaderBenchmarks*]
         """);
     return args.Length == 0 ? 2 : 0;
@@ -83,7 +83,7 @@ switch (mode)
             Number("seed", 42), Text("data", AudienceStoreGenerator.DefaultDirectory(profiles)), Number("campaigns", 100), Text("only", "") == "campaigns"));
     case "audiences":
         return await AudienceBenchmark.RunAsync(new AudienceBenchmark.Settings(Text("data", AudienceStoreGenerator.DefaultDirectory(10_000_000)),
-            Number("runs", 5), output));
+            Number("runs", 5), output, Text("only", "")));
     default:
         Console.Error.WriteLine($"Unknown mode '{mode}'; use ingest, ceiling, identity, arbitration, audiences-generate, audiences or micro.");
         return 2;
