@@ -9,6 +9,7 @@ using CommonGround.Storage;
 //   arbitration [--customers 1000000] [--campaigns 20] [--runs 3] [--sql-runs 3] [--parallelism 0] [--seed 42]
 //   audiences-generate [--profiles 10000000] [--events 100000000] [--seed 42] [--campaigns 100] [--data DIR] [--only campaigns]
 //   audiences [--data DIR] [--runs 5] [--only audience|overlap] [--provider duckdb|postgres] [--connection-string CS]
+//   overlap-postgres --connection-string CS [--data DIR] [--profiles 1000000] [--runs 3]
 //   micro   [BenchmarkDotNet arguments, e.g. --filter *]
 // Every mode writes NAME.json and NAME.md to --out (default benchmark-results).
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -23,6 +24,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
           ... arbitration [--customers 1000000] [--campaigns 20] [--runs 3] [--sql-runs 3] [--parallelism 0] [--seed 42] [--out benchmark-results]
           ... audiences-generate [--profiles 10000000] [--events 100000000] [--seed 42] [--campaigns 100] [--data DIR] [--only campaigns]
           ... audiences [--data DIR] [--runs 5] [--only audience|overlap] [--out benchmark-results]
+          ... overlap-postgres --connection-string CS [--data DIR] [--profiles 1000000] [--runs 3] [--out benchmark-results]
           ... micro [BenchmarkDotNet arguments, e.g. --filter *ReaderBenchmarks*]
         """);
     return args.Length == 0 ? 2 : 0;
@@ -84,7 +86,10 @@ switch (mode)
     case "audiences":
         return await AudienceBenchmark.RunAsync(new AudienceBenchmark.Settings(Text("data", AudienceStoreGenerator.DefaultDirectory(10_000_000)),
             Number("runs", 5), output, Text("only", "")));
+    case "overlap-postgres":
+        return await PostgresOverlapBenchmark.RunAsync(new PostgresOverlapBenchmark.Settings(Text("data", AudienceStoreGenerator.DefaultDirectory(10_000_000)),
+            Text("connection-string", ""), long.Parse(Text("profiles", "1000000"), System.Globalization.CultureInfo.InvariantCulture), Number("runs", 3), output));
     default:
-        Console.Error.WriteLine($"Unknown mode '{mode}'; use ingest, ceiling, identity, arbitration, audiences-generate, audiences or micro.");
+        Console.Error.WriteLine($"Unknown mode '{mode}'; use ingest, ceiling, identity, arbitration, audiences-generate, audiences, overlap-postgres or micro.");
         return 2;
 }
