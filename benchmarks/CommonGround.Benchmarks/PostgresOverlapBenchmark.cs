@@ -72,11 +72,7 @@ static class PostgresOverlapBenchmark
         md.AppendLine(CultureInfo.InvariantCulture, $"{rows:N0} target rows copied through SetTargetsAsync (target sets included) in {copySeconds:F1} s. " +
             $"{result.Campaigns} campaigns, {result.Contacted:N0} contacted targets, {result.Pairs:N0} overlapping pairs.");
         md.AppendLine();
-        md.AppendLine("| run | OverlapAsync s | hand-written (self-join) s | ratio | load |");
-        md.AppendLine("|---|---|---|---|---|");
-        foreach (var t in timings)
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {t.Run} | {t.ProductSeconds:F2} | {t.HandWrittenSeconds:F2} | {t.ProductSeconds / t.HandWrittenSeconds:F2} | {t.LoadAverage} |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| median | {result.MedianProductSeconds:F2} | {result.MedianHandWrittenSeconds:F2} | {result.MedianProductSeconds / result.MedianHandWrittenSeconds:F2} | |");
+        md.Append(AudienceBenchmark.OverlapTable(result, "self-join"));
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Peak working set of the process: {AudienceBenchmark.PeakRss() / 1e9:F2} GB.");
         Output.Write(s.OutDirectory, $"overlap-postgres-{s.Profiles}", new { machine = Machine.Describe(), rows, copySeconds, overlap = result, peakWorkingSetBytes = AudienceBenchmark.PeakRss() }, md.ToString());
