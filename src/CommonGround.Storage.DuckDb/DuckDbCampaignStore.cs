@@ -215,30 +215,40 @@ sealed class DuckDbCampaignStore(DuckDbDatabase db, IAudienceStore audiences) : 
     }
 
     /// <summary>
-    /// Numbers the campaign's new households and rewrites its target sets from its contacted targets;
-    /// call under the write lock, in the transaction that wrote the targets.
+    /// Numbers the campaigns' new households and rewrites their target sets from their contacted targets,
+    /// in one pass over the target rows whatever the number of campaigns; call under the write lock, in
+    /// the transaction that wrote the targets.
     /// </summary>
-    static void WriteSets(DuckDBConnection connection, string campaignId)
+    static void WriteSets(DuckDBConnection connection, params string[] campaignIds)
     {
+        using (var create = connection.Command("CREATE OR REPLACE TEMP TABLE set_campaigns (campaign_id VARCHAR)"))
+            create.ExecuteNonQuery();
+        using (var appender = connection.CreateAppender("temp", "main", "set_campaigns"))
+        {
+            foreach (var id in campaignIds) appender.CreateRow().AppendValue(id).EndRow();
+        }
         using (var number = connection.Command(
             "INSERT INTO household_numbers (household_id) SELECT DISTINCT t.household_id FROM campaign_targets t " +
-            "WHERE t.campaign_id = $id AND t.household_id IS NOT NULL " +
-            "AND NOT EXISTS (SELECT 1 FROM household_numbers n WHERE n.household_id = t.household_id) ORDER BY 1", ("id", campaignId)))
+            "WHERE t.campaign_id IN (SELECT campaign_id FROM set_campaigns) AND t.household_id IS NOT NULL " +
+            "AND NOT EXISTS (SELECT 1 FROM household_numbers n WHERE n.household_id = t.household_id) ORDER BY 1"))
             number.ExecuteNonQuery();
-        var builder = new TargetSets.Builder();
+        var builders = campaignIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, _ => new TargetSets.Builder(), StringComparer.Ordinal);
         using (var read = connection.Command(
-            "SELECT t.profile_id, n.number FROM campaign_targets t LEFT JOIN household_numbers n ON n.household_id = t.household_id " +
-            "WHERE t.campaign_id = $id AND NOT t.holdout AND NOT t.control", ("id", campaignId)))
+            "SELECT t.campaign_id, t.profile_id, n.number FROM campaign_targets t LEFT JOIN household_numbers n ON n.household_id = t.household_id " +
+            "WHERE t.campaign_id IN (SELECT campaign_id FROM set_campaigns) AND NOT t.holdout AND NOT t.control"))
         using (var r = read.ExecuteReader())
         {
-            while (r.Read()) builder.Add(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1));
+            while (r.Read()) builders[r.GetString(0)].Add(r.GetInt64(1), r.IsDBNull(2) ? null : r.GetInt64(2));
         }
-        var sets = builder.Build();
-        using (var delete = connection.Command("DELETE FROM campaign_target_sets WHERE campaign_id = $id", ("id", campaignId)))
+        using (var delete = connection.Command("DELETE FROM campaign_target_sets WHERE campaign_id IN (SELECT campaign_id FROM set_campaigns)"))
             delete.ExecuteNonQuery();
-        using var insert = connection.Command("INSERT INTO campaign_target_sets VALUES ($id, $customers, $households)",
-            ("id", campaignId), ("customers", sets.Customers.ToBytes()), ("households", sets.Households.ToBytes()));
-        insert.ExecuteNonQuery();
+        foreach (var (id, builder) in builders)
+        {
+            var sets = builder.Build();
+            using var insert = connection.Command("INSERT INTO campaign_target_sets VALUES ($id, $customers, $households)",
+                ("id", id), ("customers", sets.Customers.ToBytes()), ("households", sets.Households.ToBytes()));
+            insert.ExecuteNonQuery();
+        }
     }
 
     /// <summary>The active campaigns' target sets, writing first those of campaigns whose targets predate the sets.</summary>
@@ -253,12 +263,9 @@ sealed class DuckDbCampaignStore(DuckDbDatabase db, IAudienceStore audiences) : 
             await db.WriteLock.WaitAsync(ct);
             try
             {
-                foreach (var id in missing)
-                {
-                    using var tx = connection.BeginTransaction();
-                    WriteSets(connection, id);
-                    tx.Commit();
-                }
+                using var tx = connection.BeginTransaction();
+                WriteSets(connection, [.. missing]);
+                tx.Commit();
             }
             finally
             {
