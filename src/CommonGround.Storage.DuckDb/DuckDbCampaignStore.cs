@@ -57,8 +57,11 @@ sealed class DuckDbCampaignStore(DuckDbDatabase db, IAudienceStore audiences) : 
     {
         using var connection = db.Connect();
         using var tx = connection.BeginTransaction();
-        using (var targets = connection.Command("DELETE FROM campaign_targets WHERE campaign_id = $id", ("id", id)))
+        foreach (var table in (string[])["campaign_targets", "campaign_target_sets"])
+        {
+            using var targets = connection.Command($"DELETE FROM {table} WHERE campaign_id = $id", ("id", id));
             targets.ExecuteNonQuery();
+        }
         using var campaign = connection.Command("DELETE FROM campaigns WHERE campaign_id = $id", ("id", id));
         var deleted = campaign.ExecuteNonQuery() > 0;
         tx.Commit();
@@ -113,6 +116,7 @@ sealed class DuckDbCampaignStore(DuckDbDatabase db, IAudienceStore audiences) : 
                         .AppendValue(t.Holdout).AppendValue(t.Control).EndRow();
                 }
             }
+            WriteSets(connection, campaignId);
             tx.Commit();
             return rows.Count;
         }
@@ -158,6 +162,7 @@ sealed class DuckDbCampaignStore(DuckDbDatabase db, IAudienceStore audiences) : 
                 "SELECT count(*), count(*) FILTER (WHERE holdout), count(*) FILTER (WHERE control), count(*) FILTER (WHERE NOT holdout AND NOT control) " +
                 "FROM campaign_targets WHERE campaign_id = $id",
                 r => plan.Result(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), ("id", campaignId)).Single();
+            WriteSets(connection, campaignId);
             tx.Commit();
             return counts;
         }
@@ -178,64 +183,109 @@ sealed class DuckDbCampaignStore(DuckDbDatabase db, IAudienceStore audiences) : 
         return Task.FromResult<IReadOnlyList<CampaignTarget>>(targets);
     }
 
-    public Task<CampaignOverlap> OverlapAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    public async Task<CampaignOverlap> OverlapAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         using var connection = db.Connect();
         var active = CampaignCalendar.ActiveBetween(List(connection, new CampaignQuery(from, to)), from, to);
-        if (active.Count == 0) return Task.FromResult(CampaignOverlap.Assemble(from, to, active, [], [], []));
-        // One snapshot for the three counts.
-        using var tx = connection.BeginTransaction();
-        Activate(connection, active);
-        var reach = Rows(connection,
-            $"SELECT campaign_id, count(*), count(DISTINCT household_id) FROM ({Contacted}) GROUP BY campaign_id",
-            r => (r.GetString(0), r.GetInt64(1), r.GetInt64(2)));
-        var customers = Rows(connection, SharedPairs($"SELECT campaign_id, profile_id AS member FROM ({Contacted})"),
-            r => (r.GetString(0), r.GetString(1), r.GetInt64(2)));
-        var households = Rows(connection,
-            SharedPairs($"SELECT DISTINCT campaign_id, household_id AS member FROM ({Contacted}) WHERE household_id IS NOT NULL"),
-            r => (r.GetString(0), r.GetString(1), r.GetInt64(2)));
-        tx.Commit();
-        return Task.FromResult(CampaignOverlap.Assemble(from, to, active, reach, customers, households));
+        if (active.Count == 0) return CampaignOverlap.Assemble(from, to, active, [], [], []);
+        var sets = await ReadSetsAsync(connection, active, ct);
+        return TargetSets.Overlap(from, to, active, sets);
     }
 
-    public Task<ContactPressure> ContactedByAtLeastAsync(DateOnly day, int k, int limit, CancellationToken ct)
+    public async Task<ContactPressure> ContactedByAtLeastAsync(DateOnly day, int k, int limit, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         using var connection = db.Connect();
         var (from, to) = (Schedule.DayStart(day), Schedule.DayStart(day.AddDays(1)));
         var active = CampaignCalendar.ActiveOn(List(connection, new CampaignQuery(from, to)), day);
-        if (active.Count < k) return Task.FromResult(new ContactPressure(day, k, 0, []));
-        Activate(connection, active);
-        var byId = active.ToDictionary(c => c.Id, StringComparer.Ordinal);
-        long total = 0;
-        var customers = Rows(connection,
-            $"WITH p AS (SELECT profile_id, min(household_id) AS household_id, count(*) AS n, string_agg(campaign_id, ',') AS campaigns " +
-            $"FROM ({Contacted}) GROUP BY profile_id HAVING count(*) >= $k) " +
-            "SELECT profile_id, household_id, campaigns, (SELECT count(*) FROM p) FROM p ORDER BY n DESC, profile_id LIMIT $limit",
-            r =>
-            {
-                total = r.GetInt64(3);
-                return PressuredCustomer.From(r.GetInt64(0), NullableString(r, 1), r.GetString(2), byId);
-            }, ("k", k), ("limit", limit));
-        return Task.FromResult(new ContactPressure(day, k, total, customers));
+        if (active.Count < k) return new ContactPressure(day, k, 0, []);
+        var sets = await ReadSetsAsync(connection, active, ct);
+        var (total, first) = TargetSets.AtLeast([.. active.Select(c => sets.TryGetValue(c.Id, out var s) ? s.Customers : MemberSet.Empty)], k, limit);
+        // The listed customers' households, as their contacted target rows say (the smallest when they differ).
+        using (var create = connection.Command("CREATE OR REPLACE TEMP TABLE pressured (profile_id BIGINT)"))
+            create.ExecuteNonQuery();
+        using (var appender = connection.CreateAppender("temp", "main", "pressured"))
+        {
+            foreach (var f in first) appender.CreateRow().AppendValue(f.Member).EndRow();
+        }
+        var households = Rows(connection,
+            $"SELECT profile_id, min(household_id) FROM ({Contacted}) WHERE profile_id IN (SELECT profile_id FROM pressured) " +
+            "AND household_id IS NOT NULL GROUP BY profile_id",
+            r => (r.GetInt64(0), r.GetString(1))).ToDictionary(h => h.Item1, h => h.Item2);
+        return TargetSets.Pressure(day, k, active, total, first, households);
     }
 
     /// <summary>
-    /// Pairs of campaigns and how many members (customers or households) they share, from rows of
-    /// (campaign_id, member), one per campaign and member. Rather than joining the rows with themselves
-    /// (a member in k campaigns makes k(k-1)/2 rows, hundreds of millions for large overlapping lists),
-    /// each member's campaigns become one sorted list of small numbers, equal lists are counted, and
-    /// only the distinct lists are expanded into pairs: the work grows with the rows, not their square.
+    /// Numbers the campaigns' new households and rewrites their target sets from their contacted targets,
+    /// in one pass over the target rows whatever the number of campaigns; call under the write lock, in
+    /// the transaction that wrote the targets.
     /// </summary>
-    static string SharedPairs(string rows) =>
-        "WITH ids AS (SELECT campaign_id, (row_number() OVER (ORDER BY campaign_id))::SMALLINT AS i FROM active_campaigns), " +
-        $"sets AS (SELECT list(ids.i ORDER BY ids.i) AS l FROM ({rows}) t JOIN ids ON ids.campaign_id = t.campaign_id GROUP BY t.member HAVING count(*) > 1), " +
-        "k AS (SELECT l, count(*) AS n FROM sets GROUP BY l), " +
-        "a AS (SELECT n, l, unnest(l) AS a FROM k), " +
-        "p AS (SELECT n, a, unnest(l) AS b FROM a) " +
-        "SELECT x.campaign_id, y.campaign_id, sum(p.n)::BIGINT FROM p JOIN ids x ON x.i = p.a JOIN ids y ON y.i = p.b " +
-        "WHERE p.a < p.b GROUP BY x.campaign_id, y.campaign_id";
+    static void WriteSets(DuckDBConnection connection, params string[] campaignIds)
+    {
+        using (var create = connection.Command("CREATE OR REPLACE TEMP TABLE set_campaigns (campaign_id VARCHAR)"))
+            create.ExecuteNonQuery();
+        using (var appender = connection.CreateAppender("temp", "main", "set_campaigns"))
+        {
+            foreach (var id in campaignIds) appender.CreateRow().AppendValue(id).EndRow();
+        }
+        using (var number = connection.Command(
+            "INSERT INTO household_numbers (household_id) SELECT DISTINCT t.household_id FROM campaign_targets t " +
+            "WHERE t.campaign_id IN (SELECT campaign_id FROM set_campaigns) AND t.household_id IS NOT NULL " +
+            "AND NOT EXISTS (SELECT 1 FROM household_numbers n WHERE n.household_id = t.household_id) ORDER BY 1"))
+            number.ExecuteNonQuery();
+        var builders = campaignIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, _ => new TargetSets.Builder(), StringComparer.Ordinal);
+        using (var read = connection.Command(
+            "SELECT t.campaign_id, t.profile_id, n.number FROM campaign_targets t LEFT JOIN household_numbers n ON n.household_id = t.household_id " +
+            "WHERE t.campaign_id IN (SELECT campaign_id FROM set_campaigns) AND NOT t.holdout AND NOT t.control"))
+        using (var r = read.ExecuteReader())
+        {
+            while (r.Read()) builders[r.GetString(0)].Add(r.GetInt64(1), r.IsDBNull(2) ? null : r.GetInt64(2));
+        }
+        using (var delete = connection.Command("DELETE FROM campaign_target_sets WHERE campaign_id IN (SELECT campaign_id FROM set_campaigns)"))
+            delete.ExecuteNonQuery();
+        foreach (var (id, builder) in builders)
+        {
+            var sets = builder.Build();
+            using var insert = connection.Command("INSERT INTO campaign_target_sets VALUES ($id, $customers, $households)",
+                ("id", id), ("customers", sets.Customers.ToBytes()), ("households", sets.Households.ToBytes()));
+            insert.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The active campaigns' target sets, writing first those of campaigns whose targets predate the sets.</summary>
+    async Task<Dictionary<string, TargetSets>> ReadSetsAsync(DuckDBConnection connection, IReadOnlyList<Campaign> active, CancellationToken ct)
+    {
+        Activate(connection, active);
+        var missing = Rows(connection,
+            "SELECT campaign_id FROM active_campaigns a WHERE NOT EXISTS (SELECT 1 FROM campaign_target_sets s WHERE s.campaign_id = a.campaign_id) " +
+            "AND EXISTS (SELECT 1 FROM campaign_targets t WHERE t.campaign_id = a.campaign_id)", r => r.GetString(0));
+        if (missing.Count > 0)
+        {
+            await db.WriteLock.WaitAsync(ct);
+            try
+            {
+                using var tx = connection.BeginTransaction();
+                WriteSets(connection, [.. missing]);
+                tx.Commit();
+            }
+            finally
+            {
+                db.WriteLock.Release();
+            }
+        }
+        return Rows(connection,
+            "SELECT campaign_id, customers, households FROM campaign_target_sets WHERE campaign_id IN (SELECT campaign_id FROM active_campaigns)",
+            r => (Id: r.GetString(0), Sets: new TargetSets(Set(r, 1), Set(r, 2)))).ToDictionary(s => s.Id, s => s.Sets, StringComparer.Ordinal);
+    }
+
+    static MemberSet Set(DuckDBDataReader r, int i)
+    {
+        using var stream = r.GetStream(i);
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return MemberSet.FromBytes(bytes);
+    }
 
     /// <summary>Puts the campaigns' ids in a temporary table of this connection, for the queries to join.</summary>
     static void Activate(DuckDBConnection connection, IReadOnlyList<Campaign> active)

@@ -53,8 +53,9 @@ public sealed partial class PostgresStore
         {
             await using var connection = await db.OpenConnectionAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
-            await using (var targets = new NpgsqlCommand("DELETE FROM campaign_targets WHERE campaign_id = $1", connection, tx))
+            foreach (var table in (string[])["campaign_targets", "campaign_target_sets"])
             {
+                await using var targets = new NpgsqlCommand($"DELETE FROM {table} WHERE campaign_id = $1", connection, tx);
                 targets.Parameters.Add(Text(id));
                 await targets.ExecuteNonQueryAsync(ct);
             }
@@ -112,6 +113,7 @@ public sealed partial class PostgresStore
                 }
                 await copy.CompleteAsync(ct);
             }
+            await WriteSetsAsync(connection, tx, campaignId, ct);
             await tx.CommitAsync(ct);
             return rows.Count;
         }
@@ -157,6 +159,7 @@ public sealed partial class PostgresStore
                 "SELECT count(*), count(*) FILTER (WHERE holdout), count(*) FILTER (WHERE control), count(*) FILTER (WHERE NOT holdout AND NOT control) " +
                 "FROM campaign_targets WHERE campaign_id = $1",
                 r => plan.Result(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), ct, Text(campaignId))).Single();
+            await WriteSetsAsync(connection, tx, campaignId, ct);
             await tx.CommitAsync(ct);
             return counts;
         }
@@ -176,24 +179,8 @@ public sealed partial class PostgresStore
         {
             var active = CampaignCalendar.ActiveBetween(await ListAsync(new CampaignQuery(from, to), ct), from, to);
             if (active.Count == 0) return CampaignOverlap.Assemble(from, to, active, [], [], []);
-            var ids = active.Select(c => c.Id).ToArray();
             await using var connection = await db.OpenConnectionAsync(ct);
-            // One snapshot for the three counts.
-            await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-            var reach = await RowsAsync(connection, tx,
-                $"SELECT campaign_id, count(*), count(DISTINCT household_id) FROM ({Contacted}) t GROUP BY campaign_id",
-                r => (r.GetString(0), r.GetInt64(1), r.GetInt64(2)), ct, Ids(ids));
-            var customers = await RowsAsync(connection, tx,
-                $"WITH t AS MATERIALIZED ({Contacted}) SELECT a.campaign_id, b.campaign_id, count(*) FROM t a JOIN t b " +
-                "ON a.profile_id = b.profile_id AND a.campaign_id < b.campaign_id GROUP BY a.campaign_id, b.campaign_id",
-                r => (r.GetString(0), r.GetString(1), r.GetInt64(2)), ct, Ids(ids));
-            var households = await RowsAsync(connection, tx,
-                $"WITH h AS MATERIALIZED (SELECT DISTINCT campaign_id, household_id FROM ({Contacted}) t WHERE household_id IS NOT NULL) " +
-                "SELECT a.campaign_id, b.campaign_id, count(*) FROM h a JOIN h b " +
-                "ON a.household_id = b.household_id AND a.campaign_id < b.campaign_id GROUP BY a.campaign_id, b.campaign_id",
-                r => (r.GetString(0), r.GetString(1), r.GetInt64(2)), ct, Ids(ids));
-            await tx.CommitAsync(ct);
-            return CampaignOverlap.Assemble(from, to, active, reach, customers, households);
+            return TargetSets.Overlap(from, to, active, await ReadSetsAsync(connection, active, ct));
         }
 
         public async Task<ContactPressure> ContactedByAtLeastAsync(DateOnly day, int k, int limit, CancellationToken ct)
@@ -203,19 +190,70 @@ public sealed partial class PostgresStore
             var (from, to) = (Schedule.DayStart(day), Schedule.DayStart(day.AddDays(1)));
             var active = CampaignCalendar.ActiveOn(await ListAsync(new CampaignQuery(from, to), ct), day);
             if (active.Count < k) return new ContactPressure(day, k, 0, []);
-            var byId = active.ToDictionary(c => c.Id, StringComparer.Ordinal);
             await using var connection = await db.OpenConnectionAsync(ct);
-            long total = 0;
-            var customers = await RowsAsync(connection, null,
-                $"WITH p AS (SELECT profile_id, min(household_id) AS household_id, count(*) AS n, string_agg(campaign_id, ',') AS campaigns " +
-                $"FROM ({Contacted}) t GROUP BY profile_id HAVING count(*) >= $2) " +
-                "SELECT profile_id, household_id, campaigns, (SELECT count(*) FROM p) FROM p ORDER BY n DESC, profile_id LIMIT $3",
-                r =>
+            var sets = await ReadSetsAsync(connection, active, ct);
+            var (total, first) = TargetSets.AtLeast([.. active.Select(c => sets.TryGetValue(c.Id, out var s) ? s.Customers : MemberSet.Empty)], k, limit);
+            // The listed customers' households, as their contacted target rows say (the smallest when they differ).
+            var households = (await RowsAsync(connection, null,
+                $"SELECT profile_id, min(household_id) FROM ({Contacted}) t WHERE profile_id = ANY($2) AND household_id IS NOT NULL GROUP BY profile_id",
+                r => (r.GetInt64(0), r.GetString(1)), ct, Ids(active), new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = first.Select(f => f.Member).ToArray() }))
+                .ToDictionary(h => h.Item1, h => h.Item2);
+            return TargetSets.Pressure(day, k, active, total, first, households);
+        }
+
+        private static NpgsqlParameter Ids(IReadOnlyList<Campaign> campaigns) => Ids([.. campaigns.Select(c => c.Id)]);
+
+        /// <summary>Numbers the campaign's new households and rewrites its target sets from its contacted targets, in the transaction that wrote the targets.</summary>
+        private static async Task WriteSetsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string campaignId, CancellationToken ct)
+        {
+            await using (var number = new NpgsqlCommand(
+                "INSERT INTO household_numbers (household_id) SELECT DISTINCT t.household_id FROM campaign_targets t " +
+                "WHERE t.campaign_id = $1 AND t.household_id IS NOT NULL " +
+                "AND NOT EXISTS (SELECT 1 FROM household_numbers n WHERE n.household_id = t.household_id) ORDER BY 1 ON CONFLICT DO NOTHING", connection, tx))
+            {
+                number.Parameters.Add(Text(campaignId));
+                await number.ExecuteNonQueryAsync(ct);
+            }
+            var builder = new TargetSets.Builder();
+            await using (var read = new NpgsqlCommand(
+                "SELECT t.profile_id, n.number FROM campaign_targets t LEFT JOIN household_numbers n ON n.household_id = t.household_id " +
+                "WHERE t.campaign_id = $1 AND NOT t.holdout AND NOT t.control", connection, tx))
+            {
+                read.Parameters.Add(Text(campaignId));
+                await using var r = await read.ExecuteReaderAsync(ct);
+                while (await r.ReadAsync(ct)) builder.Add(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1));
+            }
+            var sets = builder.Build();
+            await using var write = new NpgsqlCommand(
+                "INSERT INTO campaign_target_sets (campaign_id, customers, households) VALUES ($1, $2, $3) " +
+                "ON CONFLICT (campaign_id) DO UPDATE SET customers = excluded.customers, households = excluded.households", connection, tx);
+            write.Parameters.Add(Text(campaignId));
+            write.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = sets.Customers.ToBytes() });
+            write.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = sets.Households.ToBytes() });
+            await write.ExecuteNonQueryAsync(ct);
+        }
+
+        /// <summary>The active campaigns' target sets, writing first those of campaigns whose targets predate the sets.</summary>
+        private static async Task<Dictionary<string, TargetSets>> ReadSetsAsync(NpgsqlConnection connection, IReadOnlyList<Campaign> active, CancellationToken ct)
+        {
+            var missing = await RowsAsync(connection, null,
+                "SELECT c FROM unnest($1::text[]) c WHERE NOT EXISTS (SELECT 1 FROM campaign_target_sets s WHERE s.campaign_id = c) " +
+                "AND EXISTS (SELECT 1 FROM campaign_targets t WHERE t.campaign_id = c)", r => r.GetString(0), ct, Ids(active));
+            foreach (var id in missing)
+            {
+                await using var tx = await connection.BeginTransactionAsync(ct);
+                await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM campaigns WHERE campaign_id = $1 FOR UPDATE", connection, tx))
                 {
-                    total = r.GetInt64(3);
-                    return PressuredCustomer.From(r.GetInt64(0), NullableString(r, 1), r.GetString(2), byId);
-                }, ct, Ids([.. byId.Keys]), Int(k), Int(limit));
-            return new ContactPressure(day, k, total, customers);
+                    lockRow.Parameters.Add(Text(id));
+                    if (await lockRow.ExecuteScalarAsync(ct) is null) continue; // deleted meanwhile
+                }
+                await WriteSetsAsync(connection, tx, id, ct);
+                await tx.CommitAsync(ct);
+            }
+            return (await RowsAsync(connection, null,
+                "SELECT campaign_id, customers, households FROM campaign_target_sets WHERE campaign_id = ANY($1)",
+                r => (Id: r.GetString(0), Sets: new TargetSets(MemberSet.FromBytes(r.GetFieldValue<byte[]>(1)), MemberSet.FromBytes(r.GetFieldValue<byte[]>(2)))),
+                ct, Ids(active))).ToDictionary(s => s.Id, s => s.Sets, StringComparer.Ordinal);
         }
 
         private static NpgsqlParameter Ids(string[] ids) =>

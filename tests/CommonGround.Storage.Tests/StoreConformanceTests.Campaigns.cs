@@ -212,6 +212,27 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
+    public async Task The_overlap_follows_replaced_target_lists_and_deleted_campaigns()
+    {
+        var lists = await SeedOverlapAsync(13);
+        // c-a now targets the even people only, all contacted, in households of their own.
+        List<CampaignTarget> evens = [.. Enumerable.Range(1, 300).Select(i => new CampaignTarget(new ProfileId(2 * i), "own_" + i, false, false))];
+        await Store.Campaigns.SetTargetsAsync("c-a", evens, Ct);
+        Assert.True(await Store.Campaigns.DeleteAsync("c-b", Ct));
+
+        var overlap = await Store.Campaigns.OverlapAsync(May4, May4.AddDays(7), Ct);
+
+        Assert.Equal(["c-a", "c-c", "c-d"], overlap.Campaigns.Select(c => c.Campaign.Id));
+        Assert.Equal((300, 300), overlap.Shared("c-a", "c-a"));
+        foreach (var other in (string[])["c-c", "c-d"])
+        {
+            var evenContacted = lists[other].Where(t => t.Contacted && t.Profile.Value % 2 == 0).LongCount();
+            Assert.True(evenContacted > 0);
+            Assert.Equal((evenContacted, 0L), overlap.Shared("c-a", other));
+        }
+    }
+
+    [Fact]
     public async Task The_overlap_counts_only_campaigns_running_in_the_window()
     {
         await SeedOverlapAsync(5);
