@@ -225,7 +225,7 @@ static class IngestLoad
     }
 
     /// <summary>User plus system CPU seconds of a process, from /proc/PID/stat.</summary>
-    static double ServerCpu(int pid)
+    internal static double ServerCpu(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
