@@ -246,7 +246,7 @@ static class AudienceBenchmark
         {
             foreach (var table in (string[])["campaign_target_sets", "household_numbers"])
             {
-                using var delete = Command(raw, new CompiledAudience($"DELETE FROM {table}", []));
+                using var delete = raw.Command(new CompiledAudience($"DELETE FROM {table}", []));
                 delete.ExecuteNonQuery();
             }
         }
@@ -296,7 +296,7 @@ static class AudienceBenchmark
     /// <summary>Rows of (text, text or number, number).</summary>
     static List<(string, string, long)> Triples(DuckDBConnection connection, CompiledAudience statement)
     {
-        using var command = Command(connection, statement);
+        using var command = connection.Command(statement);
         using var r = command.ExecuteReader();
         var rows = new List<(string, string, long)>();
         while (r.Read()) rows.Add((r.GetString(0), Convert.ToString(r.GetValue(1), CultureInfo.InvariantCulture) ?? "", r.GetInt64(2)));
@@ -326,18 +326,9 @@ static class AudienceBenchmark
             [.. a.Parameters, .. b.Parameters]);
     }
 
-    static DuckDBCommand Command(DuckDBConnection connection, CompiledAudience statement)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = statement.Sql;
-        foreach (var value in statement.Parameters)
-            command.Parameters.Add(new DuckDBParameter(value is DateTimeOffset t ? t.UtcDateTime : value));
-        return command;
-    }
-
     static (long, long) Counts(DuckDBConnection connection, CompiledAudience statement)
     {
-        using var command = Command(connection, statement);
+        using var command = connection.Command(statement);
         using var r = command.ExecuteReader();
         r.Read();
         return (r.GetInt64(0), r.GetInt64(1));
@@ -345,7 +336,7 @@ static class AudienceBenchmark
 
     static long Scalar(DuckDBConnection connection, CompiledAudience statement)
     {
-        using var command = Command(connection, statement);
+        using var command = connection.Command(statement);
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 

@@ -125,36 +125,26 @@ sealed class DuckDbAudienceStore(DuckDbDatabase db) : IAudienceStore
         var compiled = await CompileAsync(definition, asOf, ct);
         using var connection = db.Connect();
         long size, households;
-        using (var command = Command(connection, AudienceQueries.Counts(compiled)))
+        using (var command = connection.Command(AudienceQueries.Counts(compiled)))
         using (var r = command.ExecuteReader())
         {
             r.Read();
             (size, households) = (r.GetInt64(0), r.GetInt64(1));
         }
         var sample = new List<ProfileSummary>();
-        using (var command = Command(connection, AudienceQueries.Sample(compiled, Compiler.Dialect, Math.Max(0, sampleSize))))
+        using (var command = connection.Command(AudienceQueries.Sample(compiled, Compiler.Dialect, Math.Max(0, sampleSize))))
         using (var r = command.ExecuteReader())
         {
             while (r.Read()) sample.Add(new ProfileSummary(new ProfileId(r.GetInt64(0)), NullableString(r, 1), NullableString(r, 2), NullableTime(r, 3)));
         }
         var reach = new Dictionary<string, long>(StringComparer.Ordinal);
-        using (var command = Command(connection, AudienceQueries.Reach(compiled, Compiler.Dialect)))
+        using (var command = connection.Command(AudienceQueries.Reach(compiled, Compiler.Dialect)))
         using (var r = command.ExecuteReader())
         {
             while (r.Read()) reach[r.GetString(0)] = r.GetInt64(1);
         }
         return new AudiencePreview(size, households, sample,
             [.. Reachability.Channels.Select(c => c.Channel).Distinct().Select(c => new ChannelReach(c, reach.GetValueOrDefault(c)))]);
-    }
-
-    /// <summary>A command with the compiled statement's parameters bound by position.</summary>
-    static DuckDBCommand Command(DuckDBConnection connection, CompiledAudience statement)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = statement.Sql;
-        foreach (var value in statement.Parameters)
-            command.Parameters.Add(new DuckDBParameter(value is DateTimeOffset t ? t.UtcDateTime : value));
-        return command;
     }
 
     public async Task<AudienceSnapshot?> SnapshotAsync(string audienceId, DateTimeOffset asOf, CancellationToken ct)
@@ -167,7 +157,7 @@ sealed class DuckDbAudienceStore(DuckDbDatabase db) : IAudienceStore
         long id;
         using (var next = connection.Command("SELECT nextval('audience_snapshot_ids')"))
             id = Convert.ToInt64(next.ExecuteScalar(), CultureInfo.InvariantCulture);
-        using (var insert = Command(connection, AudienceQueries.InsertMembers(compiled, Compiler.Dialect, id)))
+        using (var insert = connection.Command(AudienceQueries.InsertMembers(compiled, Compiler.Dialect, id)))
             insert.ExecuteNonQuery();
         using (var record = connection.Command(
             "INSERT INTO audience_snapshots SELECT $id, $audience, $taken, $asof, count(*), count(DISTINCT household_id) FROM audience_members WHERE snapshot_id = $id",
@@ -385,5 +375,22 @@ sealed class DuckDbAudienceStore(DuckDbDatabase db) : IAudienceStore
         Run(connection, $"CREATE OR REPLACE TEMP TABLE {table} (household_id VARCHAR)");
         using var appender = connection.CreateAppender("temp", "main", table);
         foreach (var value in values) appender.CreateRow().AppendValue(value).EndRow();
+    }
+}
+
+/// <summary>
+/// Compiled audience statements on DuckDB. Public so that the benchmark binds its hand-written and
+/// compiled queries exactly as the store does.
+/// </summary>
+public static class DuckDbStatements
+{
+    /// <summary>A command with the compiled statement's parameters bound by position.</summary>
+    public static DuckDBCommand Command(this DuckDBConnection connection, CompiledAudience statement)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = statement.Sql;
+        foreach (var value in statement.Parameters)
+            command.Parameters.Add(new DuckDBParameter(value is DateTimeOffset t ? t.UtcDateTime : value));
+        return command;
     }
 }
