@@ -19,7 +19,8 @@ namespace CommonGround.Benchmarks;
 /// </summary>
 static class DecisionLoad
 {
-    public sealed record Settings(int Customers, int Concurrency, int Seconds, int Warmup, int Runs, string Output);
+    /// <param name="Client">"dotnet" (this process with HttpClient) or "wrk" (the C load generator from Debian's wrk package, which leaves more of the 2 cores to the server).</param>
+    public sealed record Settings(int Customers, int Concurrency, int Seconds, int Warmup, int Runs, string Output, string Client = "dotnet");
 
     sealed record RunResult(int Run, long Decisions, double PerSecond, double AllowedShare, double P50Ms, double P99Ms, double MaxMs,
         long PeakRssBytes, double ServerCpuMicrosPerDecision, double LoadAverage, long Errors);
@@ -29,12 +30,12 @@ static class DecisionLoad
     public static async Task<int> RunAsync(Settings s)
     {
         var cli = ServerProcess.CliPath(Repository.Root());
-        Console.WriteLine($"decisions over HTTP: {s.Customers:N0} customers, {s.Concurrency} callers, {s.Runs} x {s.Seconds} s after {s.Warmup} s");
+        Console.WriteLine($"decisions over HTTP: {s.Customers:N0} customers, {s.Concurrency} callers ({s.Client}), {s.Runs} x {s.Seconds} s after {s.Warmup} s");
         var results = new List<RunResult>();
         for (var run = 1; run <= s.Runs; run++) results.Add(await RunOnceAsync(s, cli, run));
 
         var md = new StringBuilder()
-            .AppendLine($"## Decisions over HTTP ({s.Customers:N0} customers, {s.Concurrency} callers, embedded store)")
+            .AppendLine($"## Decisions over HTTP ({s.Customers:N0} customers, {s.Concurrency} callers from {s.Client}, embedded store)")
             .AppendLine()
             .AppendLine("| run | decisions/s | allowed | p50 ms | p99 ms | max ms | server peak RSS | server CPU µs/decision | load avg | errors |")
             .AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -48,7 +49,7 @@ static class DecisionLoad
         Directory.CreateDirectory(s.Output);
         await File.WriteAllTextAsync(Path.Combine(s.Output, "decisions-http.md"), md.ToString());
         await File.WriteAllTextAsync(Path.Combine(s.Output, "decisions-http.json"),
-            JsonSerializer.Serialize(new { settings = new { s.Customers, s.Concurrency, s.Seconds, s.Warmup, s.Runs }, runs = results }, new JsonSerializerOptions { WriteIndented = true }));
+            JsonSerializer.Serialize(new { settings = new { s.Customers, s.Concurrency, s.Seconds, s.Warmup, s.Runs, s.Client }, runs = results }, new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine();
         Console.WriteLine(md);
         Console.WriteLine($"Written to {Path.Combine(s.Output, "decisions-http")}.json and .md");
@@ -74,7 +75,7 @@ static class DecisionLoad
             using var http = new HttpClient(handler) { BaseAddress = server.Url, Timeout = TimeSpan.FromMinutes(2) };
             await SendCustomersAsync(http, writeKey, s.Customers);
             await WaitUntilResolvedAsync(http, adminKey, s.Customers);
-            var result = await LoadAsync(s, http, server, adminKey, run);
+            var result = s.Client == "wrk" ? await WrkLoadAsync(s, server, adminKey, run) : await LoadAsync(s, http, server, adminKey, run);
             await server.StopAsync();
             Console.WriteLine(FormattableString.Invariant(
                 $"run {run}: {result.PerSecond,10:N0} decisions/s  allowed {result.AllowedShare:P1}  p50 {result.P50Ms:F2} ms  p99 {result.P99Ms:F2} ms  peak RSS {result.PeakRssBytes / 1048576} MiB  server {result.ServerCpuMicrosPerDecision:F1} µs/decision  load avg {result.LoadAverage:F1}  errors {result.Errors}"));
@@ -205,5 +206,64 @@ static class DecisionLoad
         return new RunResult(run, count, count / (double)s.Seconds, count == 0 ? 0 : done.Sum(d => d.Allowed) / (double)count,
             IngestLoad.Percentile(all, 0.50), IngestLoad.Percentile(all, 0.99), count > 0 ? all[^1] : 0,
             server.PeakRssBytes(), count > 0 ? cpu * 1e6 / count : 0, loadAverage, Interlocked.Read(ref errors));
+    }
+
+    /// <summary>
+    /// The same calls from wrk (a Lua script picks a random customer and campaign per request): a
+    /// warm-up run, then the timed run with <c>--latency</c>, whose percentiles and requests/s are read
+    /// from wrk's report. wrk does not read bodies, so the allowed share is not known (NaN).
+    /// </summary>
+    static async Task<RunResult> WrkLoadAsync(Settings s, ServerProcess server, string adminKey, int run)
+    {
+        var script = Path.Combine(Path.GetTempPath(), $"cg-decisions-{Environment.ProcessId}.lua");
+        await File.WriteAllTextAsync(script, $$"""
+            wrk.method = "POST"
+            wrk.headers["Content-Type"] = "application/json"
+            wrk.headers["Authorization"] = "Bearer {{adminKey}}"
+            local campaigns = { "{{string.Join("\", \"", CampaignIds)}}" }
+            local counter = 0
+            function setup(thread) counter = counter + 1; thread:set("seed", {{run}} * 1000 + counter) end
+            function init(args) math.randomseed(seed) end
+            function request()
+              return wrk.format(nil, "/api/decisions", nil,
+                '{"identifier":"userId:u' .. math.random(0, {{s.Customers - 1}}) .. '","campaign":"' .. campaigns[math.random(1, #campaigns)] .. '"}')
+            end
+            """);
+        try
+        {
+            string[] common = ["-t", "1", "-c", s.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "-s", script, "--latency", server.Url.ToString()];
+            await RunWrkAsync([.. common, "-d", $"{s.Warmup}s"]);
+            var before = IngestLoad.ServerCpu(server.Id);
+            var loadAverage = Machine.LoadAverage();
+            var report = await RunWrkAsync([.. common, "-d", $"{s.Seconds}s"]);
+            var cpu = IngestLoad.ServerCpu(server.Id) - before;
+            double Number(string pattern) => double.Parse(System.Text.RegularExpressions.Regex.Match(report, pattern).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            double Millis(string percentile)
+            {
+                var m = System.Text.RegularExpressions.Regex.Match(report, $@"\s{percentile}%\s+([\d.]+)(us|ms|s)\b");
+                var value = double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                return m.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
+            }
+            var requests = (long)Number(@"(\d+) requests in");
+            var errorMatch = System.Text.RegularExpressions.Regex.Match(report, @"Non-2xx or 3xx responses: (\d+)");
+            var errors = errorMatch.Success ? long.Parse(errorMatch.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+            return new RunResult(run, requests, Number(@"Requests/sec:\s+([\d.]+)"), double.NaN, Millis("50"), Millis("99"), double.NaN,
+                server.PeakRssBytes(), requests > 0 ? cpu * 1e6 / requests : 0, loadAverage, errors);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    static async Task<string> RunWrkAsync(string[] arguments)
+    {
+        var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in arguments) start.ArgumentList.Add(a);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start; install it with apt-get install wrk.");
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"wrk failed ({process.ExitCode}): {await process.StandardError.ReadToEndAsync()}");
+        return output;
     }
 }

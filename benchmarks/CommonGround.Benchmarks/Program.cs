@@ -10,7 +10,7 @@ using CommonGround.Storage;
 //   audiences-generate [--profiles 10000000] [--events 100000000] [--seed 42] [--campaigns 100] [--data DIR] [--only campaigns]
 //   audiences [--data DIR] [--runs 5] [--only audience|overlap] [--provider duckdb|postgres] [--connection-string CS]
 //   overlap-postgres --connection-string CS [--data DIR] [--profiles 1000000] [--runs 3]
-//   decisions-http [--customers 100000] [--concurrency 64] [--seconds 20] [--warmup 10] [--runs 3]
+//   decisions-http [--customers 100000] [--concurrency 64] [--seconds 20] [--warmup 10] [--runs 3] [--client dotnet|wrk]
 //   redis-decisions --redis SEEDS [--customers 100000] [--concurrency 128] [--seconds 20] [--warmup 5] [--runs 3] [--step-ms 500]
 //   micro   [BenchmarkDotNet arguments, e.g. --filter *]
 // Every mode writes NAME.json and NAME.md to --out (default benchmark-results).
@@ -27,7 +27,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
           ... audiences-generate [--profiles 10000000] [--events 100000000] [--seed 42] [--campaigns 100] [--data DIR] [--only campaigns]
           ... audiences [--data DIR] [--runs 5] [--only audience|overlap] [--out benchmark-results]
           ... overlap-postgres --connection-string CS [--data DIR] [--profiles 1000000] [--runs 3] [--out benchmark-results]
-          ... decisions-http [--customers 100000] [--concurrency 64] [--seconds 20] [--warmup 10] [--runs 3] [--out benchmark-results]
+          ... decisions-http [--customers 100000] [--concurrency 64] [--seconds 20] [--warmup 10] [--runs 3] [--client dotnet|wrk] [--out benchmark-results]
           ... redis-decisions --redis 127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002 [--customers 100000] [--concurrency 128] \
               [--seconds 20] [--warmup 5] [--runs 3] [--step-ms 500] [--out benchmark-results]
           ... micro [BenchmarkDotNet arguments, e.g. --filter *ReaderBenchmarks*]
@@ -96,7 +96,7 @@ switch (mode)
             Text("connection-string", ""), long.Parse(Text("profiles", "1000000"), System.Globalization.CultureInfo.InvariantCulture), Number("runs", 3), output));
     case "decisions-http":
         return await DecisionLoad.RunAsync(new DecisionLoad.Settings(Number("customers", 100_000), Number("concurrency", 64),
-            Number("seconds", 20), Number("warmup", 10), Number("runs", 3), output));
+            Number("seconds", 20), Number("warmup", 10), Number("runs", 3), output, Text("client", "dotnet")));
     case "redis-decisions":
         if (!options.TryGetValue("redis", out var seeds))
         {

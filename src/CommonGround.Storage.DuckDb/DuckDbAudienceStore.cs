@@ -256,7 +256,7 @@ sealed class DuckDbAudienceStore(DuckDbDatabase db) : IAudienceStore
 
         using (var command = connection.Command(
             "SELECT coalesce(s.survivor_id, e.profile_id), e.type, e.name, e.timestamp, e.source_id, " +
-            "CASE WHEN e.type = 'track' THEN e.properties END, CASE WHEN e.type = 'identify' THEN e.traits END " +
+            "CASE WHEN e.type = 'track' THEN e.properties END, CASE WHEN e.type = 'identify' THEN e.traits END, " + DuckDbProfileStore.EventTimeZone("e") + " " +
             "FROM events e LEFT JOIN profile_survivors s ON s.profile_id = e.profile_id " +
             "WHERE e.profile_id IN (SELECT profile_id FROM refresh_ids UNION ALL SELECT profile_id FROM profile_survivors WHERE survivor_id IN (SELECT profile_id FROM refresh_ids)) " +
             "ORDER BY e.timestamp, e.seq"))
@@ -268,7 +268,7 @@ sealed class DuckDbAudienceStore(DuckDbDatabase db) : IAudienceStore
                 if (!live.Contains(owner)) continue;
                 var rows = Of(owner);
                 var type = EventTypes.TryParse(r.GetString(1), out var t) ? t : EventType.Track;
-                rows.Events.Add(new EventFact(type, NullableString(r, 2), Time(r, 3), r.GetString(4), NullableString(r, 5)));
+                rows.Events.Add(new EventFact(type, NullableString(r, 2), Time(r, 3), r.GetString(4), NullableString(r, 5), NullableString(r, 7)));
                 if (type == EventType.Identify) rows.IdentifyTraits.Add(NullableString(r, 6));
             }
         }
@@ -327,6 +327,7 @@ sealed class DuckDbAudienceStore(DuckDbDatabase db) : IAudienceStore
         }
 
         var built = live.Order().Select(id => facts.TryGetValue(id, out var f) ? f.Build(id) : new ProfileRows().Build(id)).ToList();
+        var refreshedAt = DateTime.UtcNow;
         using (var appender = connection.CreateAppender("profile_traits"))
         {
             foreach (var row in built)
@@ -336,7 +337,7 @@ sealed class DuckDbAudienceStore(DuckDbDatabase db) : IAudienceStore
                 r = t.FirstSeen is { } first ? r.AppendValue(first.UtcDateTime) : r.AppendNullValue();
                 r = t.LastSeen is { } last ? r.AppendValue(last.UtcDateTime) : r.AppendNullValue();
                 r.AppendValue(t.EventCount).AppendValue(t.OrderCount).AppendValue(t.Revenue).AppendValue(t.Currency)
-                    .AppendValue(row.ChannelList).AppendValue(row.CustomTraits).EndRow();
+                    .AppendValue(row.ChannelList).AppendValue(row.CustomTraits).AppendValue(t.TimeZone).AppendValue(refreshedAt).EndRow();
             }
         }
         using (var appender = connection.CreateAppender("profile_consents"))

@@ -49,8 +49,8 @@ sealed class DuckDbContactPolicyStore(DuckDbDatabase db) : IContactPolicyStore
         {
             using var connection = db.Connect();
             using var tx = connection.BeginTransaction();
-            Append(connection, "contact_ledger", changes.Select(Values));
-            Append(connection, "contact_held_back", heldBack.Select(Values));
+            if (changes.Count > 0) Append(connection, "contact_ledger", changes.Select(Values));
+            if (heldBack.Count > 0) Append(connection, "contact_held_back", heldBack.Select(Values));
             tx.Commit();
         }
         finally
@@ -110,6 +110,105 @@ sealed class DuckDbContactPolicyStore(DuckDbDatabase db) : IContactPolicyStore
         var decisions = new List<HeldBackDecision>();
         while (reader.Read()) decisions.Add(HeldBack(reader));
         return Task.FromResult<IReadOnlyList<HeldBackDecision>>(decisions);
+    }
+
+    public Task<ContactFacts?> FindContactFactsAsync(Identifier identifier, CancellationToken ct)
+    {
+        using var connection = db.Connect();
+        using var command = connection.Command(
+            "SELECT profile_id FROM profile_identifiers WHERE type = $t AND value = $v AND profile_id IS NOT NULL", ("t", identifier.Type), ("v", identifier.Value));
+        var found = command.ExecuteScalar();
+        return Task.FromResult(found is long id ? Facts(connection, id) : null);
+    }
+
+    public Task<ContactFacts?> GetContactFactsAsync(ProfileId profile, CancellationToken ct)
+    {
+        using var connection = db.Connect();
+        return Task.FromResult(Facts(connection, profile.Value));
+    }
+
+    /// <summary>Point lookups only (each table has an index on the profile), so a miss costs the same at any size.</summary>
+    static ContactFacts? Facts(DuckDBConnection connection, long id)
+    {
+        using (var survivor = connection.Command("SELECT survivor_id FROM profile_survivors WHERE profile_id = $p", ("p", id)))
+        {
+            if (survivor.ExecuteScalar() is long s) id = s;
+        }
+        using (var live = connection.Command("SELECT count(*) FROM profiles WHERE profile_id = $p AND merged_into IS NULL AND NOT retired", ("p", id)))
+        {
+            if (Convert.ToInt64(live.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0) return null;
+        }
+        var consents = new List<(string, bool)>();
+        using (var command = connection.Command("SELECT channel, granted FROM profile_consents WHERE profile_id = $p AND purpose = 'marketing'", ("p", id)))
+        using (var r = command.ExecuteReader())
+        {
+            while (r.Read()) consents.Add((r.GetString(0), r.GetBoolean(1)));
+        }
+        using (var command = connection.Command("SELECT household_id, time_zone, refreshed_at FROM profile_traits WHERE profile_id = $p", ("p", id)))
+        using (var r = command.ExecuteReader())
+        {
+            return r.Read()
+                ? new ContactFacts(new ProfileId(id), NullableString(r, 0), NullableString(r, 1), ContactFacts.ConsentsOf(consents), NullableTime(r, 2))
+                : new ContactFacts(new ProfileId(id), null, null, ContactFacts.ConsentsOf(consents), null);
+        }
+    }
+
+    public Task<IReadOnlyList<ContactDirectoryEntry>> ReadContactDirectoryAsync(IReadOnlyCollection<ProfileId>? profiles, int limit, CancellationToken ct)
+    {
+        using var connection = db.Connect();
+        Run(connection, "CREATE OR REPLACE TEMP TABLE directory_ids (profile_id BIGINT)");
+        if (profiles is null)
+        {
+            using var chosen = connection.Command(
+                "INSERT INTO directory_ids SELECT profile_id FROM profile_traits ORDER BY last_seen DESC NULLS LAST, profile_id LIMIT $n", ("n", limit));
+            chosen.ExecuteNonQuery();
+        }
+        else
+        {
+            using var appender = connection.CreateAppender("temp", "main", "directory_ids");
+            foreach (var id in profiles.Distinct()) appender.CreateRow().AppendValue(id.Value).EndRow();
+        }
+        var rows = new ContactDirectoryRows();
+        using (var command = connection.Command(
+            "SELECT t.profile_id, t.household_id, t.time_zone, t.refreshed_at FROM profile_traits t JOIN directory_ids d ON d.profile_id = t.profile_id " +
+            "JOIN profiles p ON p.profile_id = t.profile_id AND p.merged_into IS NULL AND NOT p.retired"))
+        using (var r = command.ExecuteReader())
+        {
+            while (r.Read()) rows.Profile(r.GetInt64(0), NullableString(r, 1), NullableString(r, 2), NullableTime(r, 3));
+        }
+        using (var command = connection.Command(
+            "SELECT c.profile_id, c.channel, c.granted FROM profile_consents c JOIN directory_ids d ON d.profile_id = c.profile_id WHERE c.purpose = 'marketing'"))
+        using (var r = command.ExecuteReader())
+        {
+            while (r.Read()) rows.Consent(r.GetInt64(0), r.GetString(1), r.GetBoolean(2));
+        }
+        using (var command = connection.Command(
+            "SELECT i.profile_id, i.type, i.value FROM profile_identifiers i JOIN directory_ids d ON d.profile_id = i.profile_id WHERE i.type <> 'anonymousId'"))
+        using (var r = command.ExecuteReader())
+        {
+            while (r.Read()) rows.Identifier(r.GetInt64(0), r.GetString(1), r.GetString(2));
+        }
+        return Task.FromResult(rows.Build());
+    }
+
+    static void Run(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.Command(sql);
+        command.ExecuteNonQuery();
+    }
+
+    public Task<IReadOnlyList<ContactFactsChange>> ChangedContactFactsAsync(DateTimeOffset since, CancellationToken ct)
+    {
+        using var connection = db.Connect();
+        using var command = connection.Command(
+            "WITH changed AS (SELECT profile_id, refreshed_at FROM profile_traits WHERE refreshed_at > $since) " +
+            "SELECT profile_id, refreshed_at FROM changed " +
+            "UNION ALL SELECT s.profile_id, c.refreshed_at FROM profile_survivors s JOIN changed c ON c.profile_id = s.survivor_id",
+            ("since", Db(since)));
+        using var r = command.ExecuteReader();
+        var changes = new List<ContactFactsChange>();
+        while (r.Read()) changes.Add(new ContactFactsChange(new ProfileId(r.GetInt64(0)), Time(r, 1)));
+        return Task.FromResult<IReadOnlyList<ContactFactsChange>>(changes);
     }
 
     static (string, object)[] Parameters(object?[] values) =>

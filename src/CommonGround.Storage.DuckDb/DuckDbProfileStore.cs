@@ -17,6 +17,10 @@ namespace CommonGround.Storage.DuckDb;
 sealed class DuckDbProfileStore(DuckDbDatabase db, ISourceStore sourceStore) : IProfileStore
 {
     /// <summary>The profile's identifiers, as a CTE; $p is the surviving profile id.</summary>
+    /// <summary>An event's <c>context.timezone</c>; the JSON is parsed only when it names one.</summary>
+    internal static string EventTimeZone(string events) =>
+        $"CASE WHEN contains({events}.context, '\"timezone\"') THEN json_extract_string({events}.context, '$.timezone') END";
+
     const string Ids = "ids AS (SELECT type, value FROM profile_identifiers WHERE profile_id = $p)";
 
     const string ProfileEvents =
@@ -105,14 +109,14 @@ sealed class DuckDbProfileStore(DuckDbDatabase db, ISourceStore sourceStore) : I
 
         var events = new List<EventFact>();
         using (var command = connection.Command(
-            $"WITH {Ids} SELECT type, name, timestamp, source_id, CASE WHEN type = 'track' THEN properties END FROM events WHERE {ProfileEvents}",
+            $"WITH {Ids} SELECT type, name, timestamp, source_id, CASE WHEN type = 'track' THEN properties END, {EventTimeZone("events")} FROM events WHERE {ProfileEvents}",
             ("p", root.Value)))
         using (var r = command.ExecuteReader())
         {
             while (r.Read())
             {
                 events.Add(new EventFact(EventTypes.TryParse(r.GetString(0), out var type) ? type : EventType.Track,
-                    NullableString(r, 1), Time(r, 2), r.GetString(3), NullableString(r, 4)));
+                    NullableString(r, 1), Time(r, 2), r.GetString(3), NullableString(r, 4), NullableString(r, 5)));
             }
         }
         var orders = new List<OrderRecord>();

@@ -303,7 +303,7 @@ public sealed partial class PostgresStore
 
             await ReadAsync(
                 "SELECT coalesce(s.survivor_id, e.profile_id), e.type, e.name, e.\"timestamp\", e.source_id, " +
-                "CASE WHEN e.type = 'track' THEN e.properties::text END, CASE WHEN e.type = 'identify' THEN e.traits::text END " +
+                "CASE WHEN e.type = 'track' THEN e.properties::text END, CASE WHEN e.type = 'identify' THEN e.traits::text END, e.context->>'timezone' " +
                 "FROM events e LEFT JOIN profile_survivors s ON s.profile_id = e.profile_id " +
                 "WHERE e.profile_id = ANY($1) OR e.profile_id IN (SELECT profile_id FROM profile_survivors WHERE survivor_id = ANY($1)) " +
                 "ORDER BY e.\"timestamp\", e.seq", r =>
@@ -312,7 +312,7 @@ public sealed partial class PostgresStore
                     if (!live.Contains(owner)) return;
                     var rows = Of(owner);
                     var type = EventTypes.TryParse(r.GetString(1), out var t) ? t : EventType.Track;
-                    rows.Events.Add(new EventFact(type, NullableString(r, 2), Time(r, 3), r.GetString(4), NullableString(r, 5)));
+                    rows.Events.Add(new EventFact(type, NullableString(r, 2), Time(r, 3), r.GetString(4), NullableString(r, 5), NullableString(r, 7)));
                     if (type == EventType.Identify) rows.IdentifyTraits.Add(NullableString(r, 6));
                 });
             await ReadAsync("SELECT profile_id, type, value FROM profile_identifiers WHERE profile_id = ANY($1)",
@@ -345,7 +345,7 @@ public sealed partial class PostgresStore
 
             var built = live.Order().Select(id => facts.TryGetValue(id, out var f) ? f.Build(id) : new ProfileRows().Build(id)).ToList();
             await using (var copy = await connection.BeginBinaryImportAsync(
-                "COPY profile_traits (profile_id, household_id, display_name, email, first_seen, last_seen, event_count, order_count, revenue, currency, channels, traits) " +
+                "COPY profile_traits (profile_id, household_id, display_name, email, first_seen, last_seen, event_count, order_count, revenue, currency, channels, traits, time_zone) " +
                 "FROM STDIN (FORMAT BINARY)", ct))
             {
                 foreach (var row in built)
@@ -365,6 +365,7 @@ public sealed partial class PostgresStore
                     await WriteTextAsync(copy, row.ChannelList, ct);
                     if (row.CustomTraits is { } traits) await copy.WriteAsync(WithoutNul(traits)!, NpgsqlDbType.Jsonb, ct);
                     else await copy.WriteNullAsync(ct);
+                    await WriteTextAsync(copy, t.TimeZone, ct);
                 }
                 await copy.CompleteAsync(ct);
             }

@@ -95,6 +95,76 @@ public sealed partial class PostgresStore
             return decisions;
         }
 
+        public Task<ContactFacts?> FindContactFactsAsync(Identifier identifier, CancellationToken ct) => FactsAsync(
+            "SELECT coalesce((SELECT survivor_id FROM profile_survivors WHERE profile_id = i.profile_id), i.profile_id) AS id " +
+            "FROM profile_identifiers i WHERE i.type = $1 AND i.value = $2 AND i.profile_id IS NOT NULL", [Text(identifier.Type), Text(identifier.Value)], ct);
+
+        public Task<ContactFacts?> GetContactFactsAsync(ProfileId profile, CancellationToken ct) => FactsAsync(
+            "SELECT coalesce((SELECT survivor_id FROM profile_survivors WHERE profile_id = $1), $1) AS id", [Long(profile.Value)], ct);
+
+        /// <summary>One round trip: the surviving profile <paramref name="who"/> names, its derived row and its marketing consents.</summary>
+        private async Task<ContactFacts?> FactsAsync(string who, NpgsqlParameter[] parameters, CancellationToken ct)
+        {
+            await using var command = db.CreateCommand(
+                $"WITH who AS ({who}) SELECT p.profile_id, t.household_id, t.time_zone, t.refreshed_at, c.channel, c.granted FROM who " +
+                "JOIN profiles p ON p.profile_id = who.id AND p.merged_into IS NULL AND NOT p.retired " +
+                "LEFT JOIN profile_traits t ON t.profile_id = p.profile_id " +
+                "LEFT JOIN profile_consents c ON c.profile_id = p.profile_id AND c.purpose = 'marketing'");
+            command.Parameters.AddRange(parameters);
+            await using var r = await command.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct)) return null;
+            var (id, household, zone, refreshed) = (r.GetInt64(0), NullableString(r, 1), NullableString(r, 2), NullableTime(r, 3));
+            var consents = new List<(string, bool)>();
+            do
+            {
+                if (!r.IsDBNull(4)) consents.Add((r.GetString(4), r.GetBoolean(5)));
+            }
+            while (await r.ReadAsync(ct));
+            return new ContactFacts(new ProfileId(id), household, zone, ContactFacts.ConsentsOf(consents), refreshed);
+        }
+
+        public async Task<IReadOnlyList<ContactDirectoryEntry>> ReadContactDirectoryAsync(IReadOnlyCollection<ProfileId>? profiles, int limit, CancellationToken ct)
+        {
+            var chosen = profiles is null
+                ? "SELECT profile_id FROM profile_traits ORDER BY last_seen DESC NULLS LAST, profile_id LIMIT $1"
+                : "SELECT DISTINCT unnest($1::bigint[]) AS profile_id";
+            NpgsqlParameter Chosen() => profiles is null ? Int(limit) : new NpgsqlParameter<long[]> { TypedValue = [.. profiles.Select(p => p.Value)] };
+            var rows = new ContactDirectoryRows();
+            await using var batch = db.CreateBatch();
+            foreach (var sql in new[]
+            {
+                $"WITH d AS ({chosen}) SELECT t.profile_id, t.household_id, t.time_zone, t.refreshed_at FROM profile_traits t JOIN d ON d.profile_id = t.profile_id " +
+                "JOIN profiles p ON p.profile_id = t.profile_id AND p.merged_into IS NULL AND NOT p.retired",
+                $"WITH d AS ({chosen}) SELECT c.profile_id, c.channel, c.granted FROM profile_consents c JOIN d ON d.profile_id = c.profile_id WHERE c.purpose = 'marketing'",
+                $"WITH d AS ({chosen}) SELECT i.profile_id, i.type, i.value FROM profile_identifiers i JOIN d ON d.profile_id = i.profile_id WHERE i.type <> 'anonymousId'",
+            })
+            {
+                var command = new NpgsqlBatchCommand(sql);
+                command.Parameters.Add(Chosen());
+                batch.BatchCommands.Add(command);
+            }
+            await using var r = await batch.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) rows.Profile(r.GetInt64(0), NullableString(r, 1), NullableString(r, 2), NullableTime(r, 3));
+            await r.NextResultAsync(ct);
+            while (await r.ReadAsync(ct)) rows.Consent(r.GetInt64(0), r.GetString(1), r.GetBoolean(2));
+            await r.NextResultAsync(ct);
+            while (await r.ReadAsync(ct)) rows.Identifier(r.GetInt64(0), r.GetString(1), r.GetString(2));
+            return rows.Build();
+        }
+
+        public async Task<IReadOnlyList<ContactFactsChange>> ChangedContactFactsAsync(DateTimeOffset since, CancellationToken ct)
+        {
+            await using var command = db.CreateCommand(
+                "WITH changed AS (SELECT profile_id, refreshed_at FROM profile_traits WHERE refreshed_at > $1) " +
+                "SELECT profile_id, refreshed_at FROM changed " +
+                "UNION ALL SELECT s.profile_id, c.refreshed_at FROM profile_survivors s JOIN changed c ON c.profile_id = s.survivor_id");
+            command.Parameters.Add(Time(since));
+            await using var r = await command.ExecuteReaderAsync(ct);
+            var changes = new List<ContactFactsChange>();
+            while (await r.ReadAsync(ct)) changes.Add(new ContactFactsChange(new ProfileId(r.GetInt64(0)), Time(r, 1)));
+            return changes;
+        }
+
         private static NpgsqlParameter Parameter(object? value) => value switch
         {
             int i => Int(i),

@@ -121,14 +121,14 @@ public sealed partial class PostgresStore
 
             var events = new List<EventFact>();
             await using (var command = Command(connection,
-                $"WITH {Ids} SELECT type, name, \"timestamp\", source_id, CASE WHEN type = 'track' THEN properties::text END FROM events WHERE {ProfileEvents}",
+                $"WITH {Ids} SELECT type, name, \"timestamp\", source_id, CASE WHEN type = 'track' THEN properties::text END, context->>'timezone' FROM events WHERE {ProfileEvents}",
                 Long(root.Value)))
             await using (var r = await command.ExecuteReaderAsync(ct))
             {
                 while (await r.ReadAsync(ct))
                 {
                     events.Add(new EventFact(EventTypes.TryParse(r.GetString(0), out var type) ? type : EventType.Track,
-                        NullableString(r, 1), Time(r, 2), r.GetString(3), NullableString(r, 4)));
+                        NullableString(r, 1), Time(r, 2), r.GetString(3), NullableString(r, 4), NullableString(r, 5)));
                 }
             }
 

@@ -1,5 +1,6 @@
 using CommonGround.Campaigns;
 using CommonGround.ContactPolicy;
+using CommonGround.Events;
 using CommonGround.Identity;
 
 namespace CommonGround.Storage.Tests;
@@ -81,5 +82,88 @@ public abstract partial class StoreConformanceTests
         Assert.StartsWith("held back: 1 marketing message a day", listed[0].Reasons[0].Text);
         Assert.Single(await Store.ContactPolicy.ListHeldBackAsync(ann, T0.AddDays(-1), T0.AddDays(1), 1, Ct));
         Assert.Empty(await Store.ContactPolicy.ListHeldBackAsync(ann, T0.AddHours(2), T0.AddDays(1), 10, Ct));
+    }
+
+    [Fact]
+    public async Task Contact_facts_are_read_by_identifier_or_profile_and_changes_are_reported()
+    {
+        var names = await PeopleAsync();
+        ProfileId Of(string name) => new(names.Single(n => n.Value == name).Key);
+        // One resolver from here on: a new one replays (and so rewrites) everything since the last checkpoint.
+        var resolver = NewResolver();
+        await resolver.CatchUpAsync(null, Ct);
+
+        var ann = await Store.ContactPolicy.FindContactFactsAsync(new Identifier("email", "ann@example.com"), Ct);
+        var bob = await Store.ContactPolicy.GetContactFactsAsync(Of("Bob"), Ct);
+        Assert.NotNull(ann);
+        Assert.NotNull(bob);
+        Assert.Equal(Of("Ann"), ann.Profile);
+        Assert.NotNull(ann.Household);
+        Assert.Equal(ann.Household, bob.Household);
+        Assert.Equal((Consent.Granted, Consent.Unknown), (ann.Consents[Channel.Email], ann.Consents[Channel.Sms]));
+        Assert.Equal((Consent.Refused, Consent.Granted), (bob.Consents[Channel.Email], bob.Consents[Channel.Sms]));
+        Assert.Null(ann.TimeZone);
+        Assert.NotNull(ann.RefreshedAt);
+        Assert.Equal(ann, await Store.ContactPolicy.GetContactFactsAsync(Of("Ann"), Ct));
+        Assert.Null(await Store.ContactPolicy.FindContactFactsAsync(new Identifier("email", "nobody@example.com"), Ct));
+        Assert.Null(await Store.ContactPolicy.GetContactFactsAsync(new ProfileId(999_999), Ct));
+
+        // The directory: the most recently seen first, every identifier but anonymous ids.
+        var recent = await Store.ContactPolicy.ReadContactDirectoryAsync(null, 2, Ct);
+        Assert.Equal(["Ann", "Cat"], recent.Select(e => names[e.Facts.Profile.Value]).Order());
+        var annEntry = recent.Single(e => e.Facts.Profile == Of("Ann"));
+        Assert.Equal(ann, annEntry.Facts);
+        Assert.Contains(new Identifier("email", "ann@example.com"), annEntry.Identifiers);
+        Assert.Contains(new Identifier("userId", "u-ann"), annEntry.Identifiers);
+        Assert.Empty(recent.Single(e => e.Facts.Profile == Of("Cat")).Identifiers);
+        var chosen = await Store.ContactPolicy.ReadContactDirectoryAsync([Of("Bob"), Of("Bob"), new ProfileId(999_999)], 0, Ct);
+        Assert.Equal(bob, chosen.Single().Facts);
+        Assert.Equal(5, (await Store.ContactPolicy.ReadContactDirectoryAsync(null, 100, Ct)).Count);
+
+        // Eve's phone reports her zone; a typo in another event's zone is not a zone.
+        var before = ann.RefreshedAt!.Value;
+        await Task.Delay(50, Ct);
+        await Store.Events.AppendAsync(
+        [
+            At("e2", EventType.Track, "u-eve", 3, "App Opened") with { Context = """{"timezone":"Europe/Paris","locale":"fr-FR"}""" },
+            At("e3", EventType.Track, "u-eve", 1, "App Opened") with { Context = """{"timezone":"Europe/Pariss"}""" },
+        ], Ct);
+        await resolver.CatchUpAsync(null, Ct);
+        var eve = await Store.ContactPolicy.FindContactFactsAsync(new Identifier("userId", "u-eve"), Ct);
+        Assert.Equal("Europe/Paris", eve?.TimeZone);
+        Assert.Equal("Europe/Paris", (await Store.Profiles.GetAsync(Of("Eve"), Ct))?.Traits.TimeZone);
+
+        var changed = await Store.ContactPolicy.ChangedContactFactsAsync(before, Ct);
+        Assert.Contains(changed, c => c.Profile == Of("Eve") && c.RefreshedAt == eve!.RefreshedAt);
+        Assert.DoesNotContain(changed, c => c.Profile == Of("Ann"));
+    }
+
+    [Fact]
+    public async Task Contact_facts_follow_a_merge_to_the_survivor_and_report_the_absorbed_profile()
+    {
+        await SeedSourcesAsync();
+        await Store.Events.AppendAsync(
+        [
+            At("m1", EventType.Track, null, 3, "Product Viewed", anonymousId: "anon-1") with { Context = """{"timezone":"Asia/Tokyo"}""" },
+            At("m2", EventType.Identify, "u-kim", 2, traits: """{"email":"kim@example.com"}"""),
+        ], Ct);
+        var resolver = NewResolver();
+        await resolver.CatchUpAsync(null, Ct);
+        var visitor = (await Store.ContactPolicy.FindContactFactsAsync(new Identifier("anonymousId", "anon-1"), Ct))!;
+        var kim = (await Store.ContactPolicy.FindContactFactsAsync(new Identifier("email", "kim@example.com"), Ct))!;
+        Assert.NotEqual(visitor.Profile, kim.Profile);
+
+        await Task.Delay(50, Ct);
+        await Store.Events.AppendAsync([At("m3", EventType.Identify, "u-kim", 1, traits: "{}", anonymousId: "anon-1")], Ct);
+        await resolver.CatchUpAsync(null, Ct);
+
+        var merged = (await Store.ContactPolicy.FindContactFactsAsync(new Identifier("anonymousId", "anon-1"), Ct))!;
+        Assert.Equal(merged, await Store.ContactPolicy.GetContactFactsAsync(visitor.Profile, Ct));
+        Assert.Equal(merged, await Store.ContactPolicy.GetContactFactsAsync(kim.Profile, Ct));
+        Assert.Equal("Asia/Tokyo", merged.TimeZone);
+        var absorbed = merged.Profile == kim.Profile ? visitor.Profile : kim.Profile;
+        var changed = await Store.ContactPolicy.ChangedContactFactsAsync(kim.RefreshedAt!.Value, Ct);
+        Assert.Contains(changed, c => c.Profile == merged.Profile);
+        Assert.Contains(changed, c => c.Profile == absorbed && c.RefreshedAt == merged.RefreshedAt);
     }
 }

@@ -223,6 +223,70 @@ public abstract class ContactPolicyApiTests(string provider) : ServerTests(provi
     }
 
     [Fact]
+    public async Task A_consent_change_reaches_decisions_within_seconds_though_decisions_are_cached()
+    {
+        await AnnAsync();
+        var mail = await CampaignAsync("Newsletter", team: "crm", channel: "email");
+        var ann = new { identifier = "email:ann@example.com", campaign = mail };
+        Assert.Equal("noConsent", Codes(await Json(await DecideAsync(ann), HttpStatusCode.OK)).Single());
+
+        async Task<string> ConsentAsync(string messageId, string status)
+        {
+            await TrackAsync("{\"batch\":[{\"type\":\"track\",\"messageId\":\"" + messageId + "\",\"userId\":\"u-1\",\"event\":\"Consent Updated\"," +
+                "\"properties\":{\"channel\":\"email\",\"status\":\"" + status + "\"}}]}");
+            await Server.ResolveAsync(Ct);
+            // The server follows changed profiles every second: the next decisions see the change within a few.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            string decision;
+            do
+            {
+                var answer = await Json(await DecideAsync(ann), HttpStatusCode.OK);
+                decision = answer.GetProperty("decision").GetString()!;
+                if (decision == "allow") await Send(HttpMethod.Post, $"/api/decisions/{answer.GetProperty("reservationId").GetString()}/cancel");
+                if (decision == (status == "granted" ? "allow" : "deny")) break;
+                await Task.Delay(200, Ct);
+            }
+            while (clock.Elapsed < TimeSpan.FromSeconds(15));
+            return decision;
+        }
+
+        Assert.Equal("allow", await ConsentAsync("m-consent-1", "granted"));
+        Assert.Equal("deny", await ConsentAsync("m-consent-2", "withdrawn"));
+        Assert.Equal("consentRefused", Codes(await Json(await DecideAsync(ann), HttpStatusCode.OK)).Single());
+    }
+
+    [Fact]
+    public async Task Quiet_hours_are_kept_in_the_time_zone_the_customers_device_reports()
+    {
+        // Ann's phone says New York; Bob's events name no zone, so the policy's default (UTC) is his.
+        await TrackAsync("""
+            {"batch":[
+              {"type":"identify","messageId":"m-1","userId":"u-1","traits":{"email":"ann@example.com"},"context":{"timezone":"America/New_York"}},
+              {"type":"identify","messageId":"m-2","userId":"u-2","traits":{"email":"bob@example.com"}},
+              {"type":"track","messageId":"m-3","userId":"u-1","event":"Consent Updated","properties":{"channel":"sms","status":"granted"}},
+              {"type":"track","messageId":"m-4","userId":"u-2","event":"Consent Updated","properties":{"channel":"sms","status":"granted"}}
+            ]}
+            """);
+        await Server.ResolveAsync(Ct);
+        var profile = await Json(await Send(HttpMethod.Get, "/api/profiles?identifier=email:ann@example.com"), HttpStatusCode.OK);
+        Assert.Equal("America/New_York", profile.GetProperty("traits").GetProperty("timeZone").GetString());
+
+        // The next 07:30 in New York: inside SMS quiet hours there (21:00-08:00), 11:30 or 12:30 in UTC, outside them.
+        var newYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        var local = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, newYork);
+        var morning = new DateTimeOffset(local.Date.AddHours(7.5), newYork.GetUtcOffset(local.Date.AddHours(7.5)));
+        if (morning <= DateTimeOffset.UtcNow) morning = new DateTimeOffset(local.Date.AddDays(1).AddHours(7.5), newYork.GetUtcOffset(local.Date.AddDays(1).AddHours(7.5)));
+        var at = morning.ToUniversalTime().ToString("O");
+
+        var sms = await CampaignAsync("Flash sale text", team: "crm", channel: "sms");
+        var ann = await Json(await DecideAsync(new { identifier = "email:ann@example.com", campaign = sms, at }), HttpStatusCode.OK);
+        Assert.Equal("quietHours", Codes(ann).Single());
+        Assert.Contains("(America/New_York)", Text(ann, "quietHours"));
+        var bob = await Json(await DecideAsync(new { identifier = "email:bob@example.com", campaign = sms, at }), HttpStatusCode.OK);
+        Assert.Equal("allow", bob.GetProperty("decision").GetString());
+    }
+
+    [Fact]
     public async Task Policy_versions_and_ledger_entries_survive_a_restart()
     {
         var profile = await AnnAsync();

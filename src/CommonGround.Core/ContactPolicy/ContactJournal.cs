@@ -37,6 +37,15 @@ public sealed class ContactJournal : IAsyncDisposable
     /// <exception cref="StoreUnavailableException">The store refused the write.</exception>
     public Task WriteAsync(HeldBackDecision decision) => EnqueueAsync(new Pending(null, decision));
 
+    /// <summary>
+    /// Hands a held-back decision to the next commit without waiting for it: the decision log explains,
+    /// it does not count, so a "deny" need not wait for the disk. Waits only when the queue is full.
+    /// </summary>
+    public ValueTask LogAsync(HeldBackDecision decision) => _queue.Writer.WriteAsync(new Pending(null, decision, Awaited: false));
+
+    /// <summary>Completes once everything handed in before it, logged decisions included, is committed.</summary>
+    public Task FlushAsync() => EnqueueAsync(new Pending(null, null));
+
     async Task EnqueueAsync(Pending pending)
     {
         await _queue.Writer.WriteAsync(pending);
@@ -81,8 +90,18 @@ public sealed class ContactJournal : IAsyncDisposable
         await _writer;
     }
 
-    sealed record Pending(LedgerChange? Change, HeldBackDecision? HeldBack)
+    sealed record Pending(LedgerChange? Change, HeldBackDecision? HeldBack, bool Awaited = true)
     {
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Done { get; } = Awaited ? new(TaskCreationOptions.RunContinuationsAsynchronously) : NotAwaited;
+
+        // Completed, so the writer's TrySetResult/TrySetException on it change nothing.
+        static readonly TaskCompletionSource NotAwaited = Completed();
+
+        static TaskCompletionSource Completed()
+        {
+            var done = new TaskCompletionSource();
+            done.SetResult();
+            return done;
+        }
     }
 }

@@ -55,6 +55,7 @@ public sealed record ProfileRecord(
 /// <param name="Channels">Channels the person used, most recent first (<see cref="Channels.Of"/>).</param>
 /// <param name="Consents">The latest state per channel and purpose.</param>
 /// <param name="Teams">Teams whose sources know the person, with their event counts.</param>
+/// <param name="TimeZone">The person's IANA time zone: the newest event's <c>context.timezone</c>, else the newest customer record's time zone trait; null when unknown.</param>
 public sealed record ProfileTraits(
     DateTimeOffset? FirstSeen,
     DateTimeOffset? LastSeen,
@@ -64,7 +65,8 @@ public sealed record ProfileTraits(
     string? Currency,
     IReadOnlyList<ChannelUse> Channels,
     IReadOnlyList<ConsentState> Consents,
-    IReadOnlyList<TeamActivity> Teams);
+    IReadOnlyList<TeamActivity> Teams,
+    string? TimeZone = null);
 
 public sealed record ChannelUse(string Channel, long Events, DateTimeOffset LastAt);
 

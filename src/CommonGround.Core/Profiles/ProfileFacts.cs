@@ -9,7 +9,8 @@ namespace CommonGround.Profiles;
 
 /// <summary>What a store reads of one event of a profile to compute its traits: no more than that.</summary>
 /// <param name="Properties">The event's properties JSON for track events, else null.</param>
-public sealed record EventFact(EventType Type, string? Name, DateTimeOffset Timestamp, string SourceId, string? Properties);
+/// <param name="TimeZone">The event's <c>context.timezone</c> (Segment's libraries send the device's IANA zone), else null.</param>
+public sealed record EventFact(EventType Type, string? Name, DateTimeOffset Timestamp, string SourceId, string? Properties, string? TimeZone = null);
 
 /// <summary>
 /// Turns the rows a store read for one profile into the read model: computed traits, the display
@@ -53,9 +54,11 @@ public static class ProfileFacts
         var orderCount = orders.Count;
         var revenue = orders.Sum(o => o.Total);
         var currencies = new HashSet<string>(orders.Select(o => o.Currency).OfType<string>(), StringComparer.OrdinalIgnoreCase);
+        (string? Zone, DateTimeOffset At) zone = (null, DateTimeOffset.MinValue);
 
         foreach (var e in events)
         {
+            if (e.TimeZone is { } z && e.Timestamp >= zone.At && TimeZones.Known(z) is { } named) zone = (named, e.Timestamp);
             if (first is null || e.Timestamp < first) first = e.Timestamp;
             if (last is null || e.Timestamp > last) last = e.Timestamp;
             var team = sources.TryGetValue(e.SourceId, out var source) ? source.Team : e.SourceId;
@@ -106,7 +109,23 @@ public static class ProfileFacts
             first, last, events.Count, orderCount, revenue, currencies.Count == 1 ? currencies.First().ToUpperInvariant() : null,
             [.. channels.OrderByDescending(c => c.Value.Last).Select(c => new ChannelUse(c.Key, c.Value.Count, c.Value.Last))],
             [.. consents.Values.OrderBy(c => c.Channel, StringComparer.Ordinal).ThenBy(c => c.Purpose, StringComparer.Ordinal)],
-            [.. teams.OrderByDescending(t => t.Value.Count).Select(t => new TeamActivity(t.Key, t.Value.Count, t.Value.Last))]);
+            [.. teams.OrderByDescending(t => t.Value.Count).Select(t => new TeamActivity(t.Key, t.Value.Count, t.Value.Last))],
+            zone.Zone ?? RecordTimeZone(records));
+    }
+
+    /// <summary>The newest customer record's time zone trait (<c>timezone</c>, <c>time_zone</c> or <c>timeZone</c>), when it names a known zone.</summary>
+    static string? RecordTimeZone(IReadOnlyList<ProfileRecord> records)
+    {
+        foreach (var r in records.OrderByDescending(r => r.CreatedAt ?? DateTimeOffset.MinValue))
+        {
+            using var traits = Parse(r.Traits);
+            if (traits?.RootElement is not { ValueKind: JsonValueKind.Object } root) continue;
+            foreach (var name in (ReadOnlySpan<string>)["timezone", "time_zone", "timeZone"])
+            {
+                if (Text(root, name) is { } text && TimeZones.Known(text) is { } known) return known;
+            }
+        }
+        return null;
     }
 
     /// <summary>

@@ -29,4 +29,26 @@ public interface IContactPolicyStore
 
     /// <summary>The profile's held-back decisions for messages in [<paramref name="from"/>, <paramref name="to"/>), newest first.</summary>
     Task<IReadOnlyList<HeldBackDecision>> ListHeldBackAsync(ProfileId profile, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken ct);
+
+    /// <summary>
+    /// The contact facts of the surviving profile that has <paramref name="identifier"/>, by point
+    /// lookups; null when no live profile has it.
+    /// </summary>
+    Task<ContactFacts?> FindContactFactsAsync(Identifier identifier, CancellationToken ct);
+
+    /// <summary>The contact facts of a profile, following merges to the survivor; null when unknown, retired or emptied.</summary>
+    Task<ContactFacts?> GetContactFactsAsync(ProfileId profile, CancellationToken ct);
+
+    /// <summary>
+    /// The contact facts and identifiers (but anonymous ids, of which a visitor has many) of the live profiles among <paramref name="profiles"/> that
+    /// have derived rows or, when <paramref name="profiles"/> is null, of the <paramref name="limit"/>
+    /// most recently seen profiles: set-based reads, for filling and refreshing a directory.
+    /// </summary>
+    Task<IReadOnlyList<ContactDirectoryEntry>> ReadContactDirectoryAsync(IReadOnlyCollection<ProfileId>? profiles, int limit, CancellationToken ct);
+
+    /// <summary>
+    /// Every profile whose contact facts were rewritten after <paramref name="since"/> (store time),
+    /// with the profiles absorbed into them; the newest time first is not promised.
+    /// </summary>
+    Task<IReadOnlyList<ContactFactsChange>> ChangedContactFactsAsync(DateTimeOffset since, CancellationToken ct);
 }

@@ -1,7 +1,7 @@
+using System.Collections.Concurrent;
 using CommonGround.Campaigns;
 using CommonGround.ContactPolicy;
 using CommonGround.Identity;
-using CommonGround.Profiles;
 using CommonGround.Storage;
 using CommonGround.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,13 +10,19 @@ namespace CommonGround.Web.Endpoints;
 
 /// <summary>
 /// Turns a decision request of the API into the decider's question: the customer through the
-/// identity graph (identifier or profile id), their household and consent for the channel from the
-/// profile, the campaign from the calendar (by id or exact name). Every problem becomes a 4xx
-/// ProblemDetails naming the field. The customer's time zone is the policy's default (profiles keep none yet).
+/// identity graph (identifier or profile id) with their household, time zone and consent for the
+/// channel (<see cref="ContactFactsCache"/>: no store read for a customer asked about recently), the
+/// campaign from the calendar (by id or exact name, kept for <see cref="CampaignLifetime"/>). Every
+/// problem becomes a 4xx ProblemDetails naming the field.
 /// </summary>
-public sealed class DecisionRequests(IStore store, IdentityOptions identity)
+public sealed class DecisionRequests(IStore store, IdentityOptions identity, ContactFactsCache customers, TimeProvider time)
 {
-    const string MarketingPurpose = "marketing";
+    /// <summary>How long a campaign looked up by id or name is reused: a change in the calendar reaches decisions within this.</summary>
+    public static readonly TimeSpan CampaignLifetime = TimeSpan.FromSeconds(2);
+
+    readonly IdentifierNormalizer _normalizer = new(identity);
+    readonly string[] _types = [.. identity.EffectiveTypes.Select(t => t.Name)];
+    readonly ConcurrentDictionary<string, (Campaign Campaign, CampaignFacts Facts, long Until)> _campaigns = new(StringComparer.Ordinal);
 
     public async Task<(ContactRequest? Request, ValidationProblem? Invalid, ProblemHttpResult? Problem)> ResolveAsync(DecisionRequest request, Caller caller, CancellationToken ct)
     {
@@ -42,8 +48,8 @@ public sealed class DecisionRequests(IStore store, IdentityOptions identity)
         var identifier = hasIdentifier && !hasProfile ? Identifier(request.Identifier!, errors) : null;
         if (errors.Count > 0) return (null, Invalid(errors), null);
 
-        var campaign = await CampaignAsync(request.Campaign!.Trim(), errors, ct);
-        if (campaign is null) return (null, Invalid(errors), null);
+        var known = await CampaignAsync(request.Campaign!.Trim(), errors, ct);
+        if (known is not var (campaign, facts)) return (null, Invalid(errors), null);
         if (channel is { } asked && asked != campaign.Channel)
         {
             errors["channel"] = [$"Campaign '{campaign.Name}' sends by {CampaignRules.Wire(campaign.Channel)}, not {CampaignRules.Wire(asked)}; ask for its channel or leave \"channel\" out."];
@@ -53,39 +59,38 @@ public sealed class DecisionRequests(IStore store, IdentityOptions identity)
             return (null, null, TypedResults.Problem(statusCode: 403, title: "Only the campaign's own team may ask for its decisions.",
                 detail: $"This key belongs to team '{caller.Team}'; campaign '{campaign.Name}' is team '{campaign.Team}''s."));
 
-        Profile? profile = null;
+        ContactFacts? customer = null;
         if (hasProfile)
         {
-            if (ProfileEndpoints.TryParse(request.ProfileId!.Trim(), out var id)) profile = await store.Profiles.GetAsync(id, ct);
+            if (ProfileEndpoints.TryParse(request.ProfileId!.Trim(), out var id)) customer = await customers.GetAsync(id, ct);
         }
-        else if (identifier is { } known && await store.Profiles.FindAsync(known, ct) is { } found)
+        else if (identifier is { } given)
         {
-            profile = await store.Profiles.GetAsync(found, ct);
+            customer = await customers.FindAsync(given, ct);
         }
-        if (profile is null)
+        if (customer is null)
             return (null, null, TypedResults.Problem(statusCode: 404, title: "Unknown customer.",
                 detail: hasProfile ? $"There is no profile '{request.ProfileId}'." : "No profile has this identifier."));
 
-        return (new ContactRequest(profile.Id, CampaignFacts.Of(campaign), profile.Household?.Id, null,
-            ConsentOf(profile, campaign.Channel), request.SuppressionLists is { Length: > 0 } lists ? lists : null, at), null, null);
+        return (new ContactRequest(customer.Profile, facts, customer.Household, customer.TimeZone, customer.Consents[campaign.Channel],
+            request.SuppressionLists is { Length: > 0 } lists ? lists : null, at), null, null);
     }
 
     Identifier? Identifier(string text, Dictionary<string, string[]> errors)
     {
         var separator = text.IndexOf(':');
-        var types = identity.EffectiveTypes.Select(t => t.Name).ToList();
         if (separator <= 0)
         {
-            errors["identifier"] = [$"'{text}' is not TYPE:VALUE; e.g. email:ann@example.com (types: {string.Join(", ", types)})."];
+            errors["identifier"] = [$"'{text}' is not TYPE:VALUE; e.g. email:ann@example.com (types: {string.Join(", ", _types)})."];
             return null;
         }
         var type = text[..separator].Trim();
-        if (!types.Contains(type))
+        if (Array.IndexOf(_types, type) < 0)
         {
-            errors["identifier"] = [$"'{type}' is not an identifier type; use one of {string.Join(", ", types)}."];
+            errors["identifier"] = [$"'{type}' is not an identifier type; use one of {string.Join(", ", _types)}."];
             return null;
         }
-        if (!new IdentifierNormalizer(identity).TryNormalize(type, text[(separator + 1)..], out var normalized))
+        if (!_normalizer.TryNormalize(type, text[(separator + 1)..], out var normalized))
         {
             errors["identifier"] = [$"The {type} is not valid."];
             return null;
@@ -93,31 +98,28 @@ public sealed class DecisionRequests(IStore store, IdentityOptions identity)
         return normalized;
     }
 
-    async Task<Campaign?> CampaignAsync(string idOrName, Dictionary<string, string[]> errors, CancellationToken ct)
+    async ValueTask<(Campaign, CampaignFacts)?> CampaignAsync(string idOrName, Dictionary<string, string[]> errors, CancellationToken ct)
     {
-        if (await store.Campaigns.FindAsync(idOrName, ct) is { } byId) return byId;
-        var named = (await store.Campaigns.ListAsync(new CampaignQuery(null, null, null, null), ct))
-            .Where(c => string.Equals(c.Name, idOrName, StringComparison.Ordinal)).ToList();
-        if (named.Count == 1) return named[0];
-        errors["campaign"] = [named.Count == 0
-            ? $"No campaign has the id or name '{idOrName}'; register it in the campaign calendar first."
-            : $"{named.Count} campaigns are named '{idOrName}'; give the id of the one you mean ({string.Join(", ", named.Select(c => c.Id))})."];
-        return null;
-    }
-
-    /// <summary>The profile's latest marketing consent on the channel, under the consent names the profile uses.</summary>
-    static Consent ConsentOf(Profile profile, Channel channel)
-    {
-        var name = channel switch
+        var now = time.GetTimestamp();
+        if (_campaigns.TryGetValue(idOrName, out var kept) && kept.Until > now) return (kept.Campaign, kept.Facts);
+        var campaign = await store.Campaigns.FindAsync(idOrName, ct);
+        if (campaign is null)
         {
-            Channel.Telemarketing => "phone",
-            Channel.DirectMail => "post",
-            _ => CampaignRules.Wire(channel).ToLowerInvariant(),
-        };
-        var state = profile.Traits.Consents
-            .Where(c => string.Equals(c.Channel, name, StringComparison.OrdinalIgnoreCase) && string.Equals(c.Purpose, MarketingPurpose, StringComparison.OrdinalIgnoreCase))
-            .OrderByDescending(c => c.At).FirstOrDefault();
-        return state is null ? Consent.Unknown : state.Granted ? Consent.Granted : Consent.Refused;
+            var named = (await store.Campaigns.ListAsync(new CampaignQuery(null, null, null, null), ct))
+                .Where(c => string.Equals(c.Name, idOrName, StringComparison.Ordinal)).ToList();
+            if (named.Count != 1)
+            {
+                errors["campaign"] = [named.Count == 0
+                    ? $"No campaign has the id or name '{idOrName}'; register it in the campaign calendar first."
+                    : $"{named.Count} campaigns are named '{idOrName}'; give the id of the one you mean ({string.Join(", ", named.Select(c => c.Id))})."];
+                return null;
+            }
+            campaign = named[0];
+        }
+        var facts = CampaignFacts.Of(campaign);
+        if (_campaigns.Count > 10_000) _campaigns.Clear();
+        _campaigns[idOrName] = (campaign, facts, now + (long)(CampaignLifetime.TotalSeconds * time.TimestampFrequency));
+        return (campaign, facts);
     }
 
     static ValidationProblem Invalid(Dictionary<string, string[]> errors) => TypedResults.ValidationProblem(errors, title: "The decision request is not valid.");

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CommonGround.Access;
+using CommonGround.ContactPolicy;
 using CommonGround.Events;
 using CommonGround.Identity;
 using CommonGround.Profiles;
@@ -54,7 +55,7 @@ public static class CommonGroundApp
         services.AddSingleton(householdOptions);
         services.AddSingleton(sp => new IdentityResolver(sp.GetRequiredService<IStore>(), identityOptions, householdOptions, sp.GetRequiredService<TimeProvider>()));
         if (identityOptions.Resolve) services.AddHostedService<IdentityResolution>();
-        services.AddContactPolicy();
+        services.AddContactPolicy(Bind<ContactFactsCacheOptions>(builder.Configuration, ContactPolicyHosting.FactsSection));
         await services.AddConfiguredContactLedgerAsync(builder.Configuration);
 
         services.AddProblemDetails();

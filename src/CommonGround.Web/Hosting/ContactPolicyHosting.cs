@@ -34,8 +34,14 @@ public static class ContactPolicyHosting
         MinimumGaps = [new MinimumGap { Gap = TimeSpan.FromHours(1) }],
     };
 
-    public static IServiceCollection AddContactPolicy(this IServiceCollection services)
+    /// <summary>The configuration section of <see cref="ContactFactsCacheOptions"/>.</summary>
+    public const string FactsSection = "ContactPolicy:Facts";
+
+    public static IServiceCollection AddContactPolicy(this IServiceCollection services, ContactFactsCacheOptions? facts = null)
     {
+        services.AddSingleton(sp => new ContactFactsCache(sp.GetRequiredService<IStore>().ContactPolicy, sp.GetRequiredService<TimeProvider>(), facts));
+        services.AddHostedService(sp => new ContactFactsFollower(sp.GetRequiredService<ContactFactsCache>(), facts ?? new ContactFactsCacheOptions(),
+            sp.GetRequiredService<ILogger<ContactFactsFollower>>()));
         services.AddSingleton<CampaignDirectory>();
         services.AddSingleton(sp => new PolicyHistory(StarterPolicy, StarterAuthor,
             sp.GetRequiredService<CampaignDirectory>(), sp.GetRequiredService<TimeProvider>(), StarterNote));
@@ -48,6 +54,53 @@ public static class ContactPolicyHosting
         services.AddSingleton<Endpoints.DecisionRequests>();
         services.AddHostedService<ContactPolicyStartup>();
         return services;
+    }
+
+    /// <summary>Keeps the decisions' cache of customers' facts in step with the store (see <see cref="ContactFactsCache.FollowChangesAsync"/>).</summary>
+    sealed class ContactFactsFollower(ContactFactsCache cache, ContactFactsCacheOptions options, ILogger<ContactFactsFollower> logger) : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            try
+            {
+                var loaded = await cache.PreloadAsync(stoppingToken);
+                if (loaded > 0) logger.LogInformation("Decisions keep the contact facts of {Count} customers in memory.", loaded);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning("Could not load customers' contact facts at start; decisions read them when first asked: {Error}", ex.GetType().Name);
+            }
+            using var timer = new PeriodicTimer(options.FollowEvery);
+            do
+            {
+                try
+                {
+                    await cache.FollowChangesAsync(stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception ex)
+                {
+                    // Until the store answers again, entries end by their lifetime only.
+                    logger.LogWarning("Could not read which customers' contact facts changed; retrying: {Error}", ex.GetType().Name);
+                }
+            }
+            while (await WaitAsync(timer, stoppingToken));
+        }
+
+        static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
+        {
+            try
+            {
+                return await timer.WaitForNextTickAsync(ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
     }
 
     const string StarterAuthor = "CommonGround (starter policy)";
@@ -96,8 +149,8 @@ public sealed class ContactPolicyService(PolicyHistory history, ContactDecider d
         history.ChangeAsync(policy, changedBy, note, basedOn, store.ContactPolicy.AddPolicyVersionAsync, ct);
 
     /// <summary>
-    /// Decides, and keeps a held-back decision in the decision log (in the journal's group commit,
-    /// before answering) so the profile can show it.
+    /// Decides, and keeps a held-back decision in the decision log (in the journal's next group
+    /// commit; the answer does not wait for it) so the profile can show it.
     /// </summary>
     /// <exception cref="ContactRequestException">As <see cref="ContactDecider.DecideAsync"/>.</exception>
     public async ValueTask<ContactDecision> DecideAsync(ContactRequest request, CancellationToken ct)
@@ -106,7 +159,7 @@ public sealed class ContactPolicyService(PolicyHistory history, ContactDecider d
         if (!decision.Allowed)
         {
             var now = time.GetUtcNow();
-            await journal.WriteAsync(new HeldBackDecision(request.Profile, request.Campaign, request.At ?? now, now, decision.PolicyVersion,
+            await journal.LogAsync(new HeldBackDecision(request.Profile, request.Campaign, request.At ?? now, now, decision.PolicyVersion,
                 [.. decision.Reasons.Select(HeldBackReason.Of)]));
         }
         return decision;
@@ -118,6 +171,7 @@ public sealed class ContactPolicyService(PolicyHistory history, ContactDecider d
     /// </summary>
     public async Task<ContactHistory> ContactsAsync(ProfileId profile, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken ct)
     {
+        await journal.FlushAsync();
         var now = time.GetUtcNow();
         var entries = LedgerChange.Fold(await store.ContactPolicy.ReadJournalAsync(profile, from, to, ct))
             .Where(e => e.IsLive(now) || e.State == EntryState.Sent)

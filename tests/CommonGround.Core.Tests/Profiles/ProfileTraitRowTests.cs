@@ -38,4 +38,28 @@ public class ProfileTraitRowTests
         Assert.Equal(2, row.Traits.EventCount);
         Assert.Equal(",email,web,", row.ChannelList);
     }
+
+    [Fact]
+    public void The_time_zone_is_the_newest_events_known_zone_else_the_newest_records()
+    {
+        EventFact Opened(int day, string? zone) => new(EventType.Track, "App Opened", T0.AddDays(day), "src-app", null, zone);
+        static ProfileTraits Traits(IReadOnlyList<EventFact> events, params ProfileRecord[] records) =>
+            ProfileFacts.Traits(events, [], records, new Dictionary<string, Sources.Source>());
+
+        Assert.Equal("America/New_York", Traits([Opened(1, "Europe/Paris"), Opened(3, "America/New_York"), Opened(2, "Asia/Tokyo")]).TimeZone);
+        Assert.Equal("Europe/Paris", Traits([Opened(1, "Europe/Paris"), Opened(2, "Mars/Olympus_Mons"), Opened(3, null)]).TimeZone);
+        Assert.Equal("Europe/London", Traits([Opened(1, null)], Record("London", """{"time_zone":"Europe/London"}""")).TimeZone);
+        Assert.Equal("Asia/Tokyo", Traits([Opened(1, "Asia/Tokyo")], Record("London", """{"timezone":"Europe/London"}""")).TimeZone);
+        Assert.Null(Traits([], Record("London", """{"timezone":"somewhere"}""")).TimeZone);
+    }
+
+    [Theory]
+    [InlineData("Europe/Brussels", "Europe/Brussels")]
+    [InlineData(" America/Sao_Paulo ", "America/Sao_Paulo")]
+    [InlineData("W. Europe Standard Time", null)]
+    [InlineData("Europe/Brusels", null)]
+    [InlineData("", null)]
+    [InlineData("+02:00", null)]
+    public void Time_zones_are_known_by_their_iana_id_and_nothing_else(string name, string? expected) =>
+        Assert.Equal(expected, TimeZones.Known(name));
 }
