@@ -257,9 +257,16 @@ sealed class DuckDbCampaignStore(DuckDbDatabase db, IAudienceStore audiences) : 
     async Task<Dictionary<string, TargetSets>> ReadSetsAsync(DuckDBConnection connection, IReadOnlyList<Campaign> active, CancellationToken ct)
     {
         Activate(connection, active);
+        // Campaigns without sets first (a hundred rows); only those are looked for in the target rows.
         var missing = Rows(connection,
-            "SELECT campaign_id FROM active_campaigns a WHERE NOT EXISTS (SELECT 1 FROM campaign_target_sets s WHERE s.campaign_id = a.campaign_id) " +
-            "AND EXISTS (SELECT 1 FROM campaign_targets t WHERE t.campaign_id = a.campaign_id)", r => r.GetString(0));
+            "SELECT campaign_id FROM active_campaigns a WHERE NOT EXISTS (SELECT 1 FROM campaign_target_sets s WHERE s.campaign_id = a.campaign_id)",
+            r => r.GetString(0));
+        if (missing.Count > 0)
+        {
+            Activate(connection, [.. active.Where(c => missing.Contains(c.Id))], "missing_campaigns");
+            missing = Rows(connection,
+                "SELECT DISTINCT campaign_id FROM campaign_targets WHERE campaign_id IN (SELECT campaign_id FROM missing_campaigns)", r => r.GetString(0));
+        }
         if (missing.Count > 0)
         {
             await db.WriteLock.WaitAsync(ct);
@@ -288,11 +295,11 @@ sealed class DuckDbCampaignStore(DuckDbDatabase db, IAudienceStore audiences) : 
     }
 
     /// <summary>Puts the campaigns' ids in a temporary table of this connection, for the queries to join.</summary>
-    static void Activate(DuckDBConnection connection, IReadOnlyList<Campaign> active)
+    static void Activate(DuckDBConnection connection, IReadOnlyList<Campaign> active, string table = "active_campaigns")
     {
-        using (var create = connection.Command("CREATE OR REPLACE TEMP TABLE active_campaigns (campaign_id VARCHAR)"))
+        using (var create = connection.Command($"CREATE OR REPLACE TEMP TABLE {table} (campaign_id VARCHAR)"))
             create.ExecuteNonQuery();
-        using var appender = connection.CreateAppender("temp", "main", "active_campaigns");
+        using var appender = connection.CreateAppender("temp", "main", table);
         foreach (var c in active) appender.CreateRow().AppendValue(c.Id).EndRow();
     }
 
