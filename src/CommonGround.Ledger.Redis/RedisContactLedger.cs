@@ -135,6 +135,15 @@ public sealed class RedisContactLedger : IContactLedger
 
     public ValueTask<ReservationResult> CancelAsync(ReservationId id, DateTimeOffset now, CancellationToken ct) => SettleAsync(id, now.UtcTicks, confirm: false, ct);
 
+    public async ValueTask<IReadOnlyList<(ReservationId Id, ContactEntry Entry)>> ReadCustomerAsync(ProfileId profile, DateTimeOffset now, CancellationToken ct)
+    {
+        var utcNow = now.UtcTicks;
+        var customer = new EntryList(await _db.StringGetAsync(CustomerKey(await HomeAsync(profile), profile)));
+        // Ids are the customer's base plus the entry's number, as AppendAsync hands them out.
+        return [.. (await _shared.EntriesAsync(customer)).Where(e => e.IsLive(utcNow) && e.Profile == profile)
+            .OrderBy(e => e.At).ThenBy(e => e.Sequence).Select(e => (new ReservationId(profile, customer.Base + e.Sequence), e))];
+    }
+
     public async ValueTask<IReadOnlyList<ContactEntry>> ReadAsync(ProfileId profile, string? household, DateTimeOffset now, CancellationToken ct)
     {
         var utcNow = now.UtcTicks;

@@ -28,6 +28,37 @@ public sealed class LedgerConfigurationTests
     }
 
     [Fact]
+    public async Task With_the_Redis_ledger_a_profile_still_lists_what_was_reserved_and_sent()
+    {
+        await using var store = await TestStores.CreateDuckDbAsync(Ct);
+        await using var server = await RunningServer.StartAsync(store, Ledger("redis", TestRedis.Configuration()), Ct);
+        var track = await server.Http.SendAsync(server.Track("/v1/batch",
+            """{"batch":[{"type":"identify","messageId":"m-1","userId":"u-1","traits":{"email":"ann@example.com"}}]}"""), Ct);
+        track.EnsureSuccessStatusCode();
+        await server.ResolveAsync(Ct);
+        var campaign = await Json(await server.Http.SendAsync(server.Api(HttpMethod.Post, "/api/campaigns", json: new
+        {
+            name = "Gold tier offer", team = "loyalty", channel = "directMail", category = "marketing",
+            schedule = new { kind = "oneOff", at = "2026-05-05T09:00:00Z" }, priority = 60, expectedValue = 0.8,
+        }), Ct));
+        var decision = await Json(await server.Http.SendAsync(server.Api(HttpMethod.Post, "/api/decisions",
+            json: new { identifier = "email:ann@example.com", campaign = campaign.GetProperty("id").GetString() }), Ct));
+        Assert.Equal("allow", decision.GetProperty("decision").GetString());
+        var reservation = decision.GetProperty("reservationId").GetString();
+
+        var contacts = await Json(await server.Http.SendAsync(server.Api(HttpMethod.Get, $"/api/profiles/{decision.GetProperty("profileId").GetString()}/contacts"), Ct));
+        var received = contacts.GetProperty("received").EnumerateArray().Single();
+        Assert.Equal((reservation, "reserved", "Gold tier offer"),
+            (received.GetProperty("reservationId").GetString(), received.GetProperty("state").GetString(), received.GetProperty("campaignName").GetString()));
+    }
+
+    static async Task<System.Text.Json.JsonElement> Json(HttpResponseMessage response)
+    {
+        response.EnsureSuccessStatusCode();
+        return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
+    [Fact]
     public async Task The_server_counts_in_the_embedded_ledger_by_default()
     {
         await using var store = await TestStores.CreateDuckDbAsync(Ct);

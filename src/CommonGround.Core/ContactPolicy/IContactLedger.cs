@@ -35,6 +35,10 @@ public interface IContactLedger
 
     /// <summary>The live entries of a customer and of their household (each once), oldest first.</summary>
     ValueTask<IReadOnlyList<ContactEntry>> ReadAsync(ProfileId profile, string? household, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>The customer's own live entries, each with the reservation id the ledger handed out for it, oldest first.</summary>
+    async ValueTask<IReadOnlyList<(ReservationId Id, ContactEntry Entry)>> ReadCustomerAsync(ProfileId profile, DateTimeOffset now, CancellationToken ct) =>
+        [.. (await ReadAsync(profile, null, now, ct)).Where(e => e.Profile == profile).Select(e => (new ReservationId(e.Profile, e.Sequence), e))];
 }
 
 /// <summary>What <see cref="IContactLedger.TryReserveAsync"/> did: a reservation, or the reasons it could not.</summary>

@@ -130,7 +130,7 @@ public static class ContactPolicyHosting
 /// are kept in the store: a change is saved before it takes effect.
 /// </summary>
 public sealed class ContactPolicyService(PolicyHistory history, ContactDecider decider, IContactLedger ledger, IStore store,
-    ContactJournal journal, InMemoryContactLedger memory, TimeProvider time)
+    ContactJournal journal, InMemoryContactLedger memory, ContactFactsCache customers, TimeProvider time)
 {
     public PolicyHistory History => history;
     public ContactDecider Decider => decider;
@@ -167,17 +167,31 @@ public sealed class ContactPolicyService(PolicyHistory history, ContactDecider d
 
     /// <summary>
     /// What a person was sent or has reserved for [<paramref name="from"/>, <paramref name="to"/>), from
-    /// the ledger's journal, and what was held back and why, newest first.
+    /// the embedded ledger's journal (or, with a shared ledger that keeps no journal, its live entries:
+    /// those still inside a cap's window), and what was held back and why, newest first.
     /// </summary>
     public async Task<ContactHistory> ContactsAsync(ProfileId profile, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken ct)
     {
         await journal.FlushAsync();
         var now = time.GetUtcNow();
-        var entries = LedgerChange.Fold(await store.ContactPolicy.ReadJournalAsync(profile, from, to, ct))
-            .Where(e => e.IsLive(now) || e.State == EntryState.Sent)
+        var received = ledger is JournaledContactLedger
+            ? LedgerChange.Fold(await store.ContactPolicy.ReadJournalAsync(profile, from, to, ct))
+            : await LiveEntriesAsync(profile, now, ct);
+        var entries = received
+            .Where(e => (e.IsLive(now) || e.State == EntryState.Sent) && e.Message.At >= from && e.Message.At < to)
             .OrderByDescending(e => e.Message.At).Take(limit).ToList();
         var heldBack = await store.ContactPolicy.ListHeldBackAsync(profile, from, to, limit, ct);
         return new ContactHistory(entries, heldBack);
+    }
+
+    async Task<IReadOnlyList<JournaledEntry>> LiveEntriesAsync(ProfileId profile, DateTimeOffset now, CancellationToken ct)
+    {
+        var household = (await customers.GetAsync(profile, ct))?.Household;
+        var live = await ledger.ReadCustomerAsync(profile, now, ct);
+        static DateTimeOffset Utc(long ticks) => new(ticks, TimeSpan.Zero);
+        return [.. live.Select(l => new JournaledEntry(l.Id,
+            new LedgerMessage(Utc(l.Entry.At), l.Entry.State == EntryState.Reserved && l.Entry.ExpiresAt != long.MaxValue ? Utc(l.Entry.ExpiresAt) : null,
+                household, ledger.Campaigns[l.Entry.Campaign]), l.Entry.State))];
     }
 
     /// <summary>Loads the versions and the ledger's journal; returns how many ledger entries were restored.</summary>
