@@ -16,7 +16,7 @@ public sealed class IdentifierText(IdentityOptions options)
 
     /// <summary>Parses TYPE:VALUE; with <paramref name="type"/> given, the whole text is the value (a file of bare e-mails).</summary>
     /// <returns>Null when the identifier is usable, otherwise what is wrong with it.</returns>
-    public string? TryParse(string? text, string? type, out Identifier identifier)
+    public string? Read(string? text, string? type, out Identifier identifier)
     {
         identifier = default;
         var raw = text?.Trim() ?? "";

@@ -14,7 +14,8 @@ public static class ContactPolicyHosting
     /// <summary>
     /// What a new workspace starts with, before anyone edits the policy: a cautious, common policy
     /// (3 marketing messages a customer a day, 5 a household, one a day from any one team, no SMS,
-    /// push or calls at night, an hour between two messages).
+    /// push or calls at night, an hour between two messages), and a "do-not-contact" list that blocks
+    /// marketing on every channel for the people stored on it.
     /// </summary>
     public static ContactPolicyDefinition StarterPolicy { get; } = new()
     {
@@ -32,7 +33,11 @@ public static class ContactPolicyHosting
             new QuietHours { Channel = Channel.Telemarketing, Start = new TimeOnly(20, 0), End = new TimeOnly(9, 0) },
         ],
         MinimumGaps = [new MinimumGap { Gap = TimeSpan.FromHours(1) }],
+        SuppressionLists = [new SuppressionList { Name = DoNotContact }],
     };
+
+    /// <summary>The starter policy's suppression list for people who asked not to be contacted.</summary>
+    public const string DoNotContact = "do-not-contact";
 
     public static IServiceCollection AddContactPolicy(this IServiceCollection services)
     {
@@ -46,6 +51,7 @@ public static class ContactPolicyHosting
         services.AddSingleton<ContactPolicyService>();
         services.AddSingleton<MessageSentCounter>();
         services.AddSingleton<Endpoints.DecisionRequests>();
+        services.AddSingleton(sp => new IdentifierText(sp.GetRequiredService<IdentityOptions>()));
         services.AddHostedService<ContactPolicyStartup>();
         return services;
     }
