@@ -56,7 +56,7 @@ public abstract class SuppressionListApiTests(string provider) : ServerTests(pro
         var errors = problem.GetProperty("errors");
         Assert.Equal(["members[1].identifier", "members[3].identifier", "members[4].identifier"], errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
         Assert.Contains("not a valid email", errors.GetProperty("members[1].identifier")[0].GetString());
-        Assert.Contains("'fax' is not an identifier type", errors.GetProperty("members[3].identifier")[0].GetString());
+        Assert.Contains("has the type 'fax', which is not an identifier type", errors.GetProperty("members[3].identifier")[0].GetString());
         Assert.DoesNotContain("not-an-address", problem.GetRawText());
         Assert.Equal(0, Named(await Json(await Send(HttpMethod.Get, Lists), HttpStatusCode.OK), "do-not-contact").GetProperty("members").GetInt64());
 

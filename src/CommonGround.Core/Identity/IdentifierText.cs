@@ -14,6 +14,10 @@ public sealed class IdentifierText(IdentityOptions options)
     /// <summary>The configured types, for help texts: "userId, anonymousId, email, ...".</summary>
     public string Types => _types;
 
+    /// <summary>The configured type of that name (any case), as configured, or null.</summary>
+    public string? TypeNamed(string name) =>
+        options.EffectiveTypes.Select(t => t.Name).LastOrDefault(t => string.Equals(t, name.Trim(), StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Parses TYPE:VALUE; with <paramref name="type"/> given, the whole text is the value (a file of bare e-mails).</summary>
     /// <returns>Null when the identifier is usable, otherwise what is wrong with it.</returns>
     public string? Read(string? text, string? type, out Identifier identifier)
@@ -35,7 +39,7 @@ public sealed class IdentifierText(IdentityOptions options)
         return _normalizer.Normalize(type, value, out identifier) switch
         {
             IdentifierVerdict.Accepted => null,
-            IdentifierVerdict.UnknownType => $"'{type}' is not an identifier type; use one of {_types}.",
+            IdentifierVerdict.UnknownType => $"has the type '{type}', which is not an identifier type; use one of {_types}.",
             IdentifierVerdict.Junk => $"has an empty or placeholder {type} that identifies no one.",
             _ => $"is not a valid {type}.",
         };
