@@ -88,10 +88,27 @@ sealed class DuckDbSuppressionListStore(DuckDbDatabase db) : ISuppressionListSto
     {
         using var connection = db.Connect();
         using var command = connection.Command(SuppressionRows.ListsOf(P), ("profile", survivor.Value));
+        return Task.FromResult(Names(command));
+    }
+
+    public Task<IReadOnlyList<string>> SuppressionListsOfAsync(IReadOnlyCollection<Identifier> identifiers, CancellationToken ct)
+    {
+        if (identifiers.Count == 0) return Task.FromResult<IReadOnlyList<string>>([]);
+        using var connection = db.Connect();
+        // A person has a handful of identifiers: bound as a VALUES list, so only the members are read.
+        var values = identifiers.Select((_, i) => $"($t{i}, $v{i})");
+        var parameters = identifiers.SelectMany((id, i) => new (string, object)[] { ($"t{i}", id.Type), ($"v{i}", id.Value) }).ToArray();
+        using var command = connection.Command(
+            SuppressionRows.ListsOfIdentifiers($"(VALUES {string.Join(", ", values)}) AS ids(type, value)"), parameters);
+        return Task.FromResult(Names(command));
+    }
+
+    static IReadOnlyList<string> Names(DuckDB.NET.Data.DuckDBCommand command)
+    {
         using var r = command.ExecuteReader();
         var lists = new List<string>();
         while (r.Read()) lists.Add(r.GetString(0));
-        return Task.FromResult<IReadOnlyList<string>>(lists);
+        return lists;
     }
 
     static (string, object)[] Key(string list, Identifier identifier) =>

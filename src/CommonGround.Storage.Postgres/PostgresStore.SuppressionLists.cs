@@ -65,6 +65,20 @@ public sealed partial class PostgresStore
         {
             await using var command = db.CreateCommand(SuppressionRows.ListsOf(P));
             command.Parameters.Add(Named("profile", Long(survivor.Value)));
+            return await NamesAsync(command, ct);
+        }
+
+        public async Task<IReadOnlyList<string>> SuppressionListsOfAsync(IReadOnlyCollection<Identifier> identifiers, CancellationToken ct)
+        {
+            if (identifiers.Count == 0) return [];
+            await using var command = db.CreateCommand(SuppressionRows.ListsOfIdentifiers("unnest(@types, @values) AS ids(type, value)"));
+            command.Parameters.Add(Named("types", TextArray([.. identifiers.Select(i => i.Type)])));
+            command.Parameters.Add(Named("values", TextArray([.. identifiers.Select(i => i.Value)])));
+            return await NamesAsync(command, ct);
+        }
+
+        private static async Task<IReadOnlyList<string>> NamesAsync(NpgsqlCommand command, CancellationToken ct)
+        {
             await using var r = await command.ExecuteReaderAsync(ct);
             var lists = new List<string>();
             while (await r.ReadAsync(ct)) lists.Add(r.GetString(0));

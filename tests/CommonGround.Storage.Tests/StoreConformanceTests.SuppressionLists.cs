@@ -98,6 +98,21 @@ public abstract partial class StoreConformanceTests
         Assert.Equal(expected, await Store.SuppressionLists.SuppressionListsOfAsync(new ProfileId(1), Ct));
         Assert.Equal(expected, await Store.SuppressionLists.SuppressionListsOfAsync(new ProfileId(2), Ct));
         Assert.Empty(await Store.SuppressionLists.SuppressionListsOfAsync(new ProfileId(99), Ct));
+        var profile = await Store.Profiles.GetAsync(new ProfileId(1), Ct);
+        Assert.Equal(["bounced", DoNotContact], await Store.SuppressionLists.SuppressionListsOfAsync(profile!.Identifiers, Ct));
+    }
+
+    [Fact]
+    public async Task The_lists_of_a_set_of_identifiers_are_those_any_of_them_is_on()
+    {
+        await SuppressAsync(DoNotContact, AnnMail, BobMail);
+        await SuppressAsync("bounced", BobMail);
+        await SuppressAsync("no-sms", CatMail);
+
+        Assert.Equal(["bounced", DoNotContact], await Store.SuppressionLists.SuppressionListsOfAsync([AnnMail, BobMail, new Identifier("userId", "u-x")], Ct));
+        Assert.Equal([DoNotContact], await Store.SuppressionLists.SuppressionListsOfAsync([AnnMail], Ct));
+        Assert.Empty(await Store.SuppressionLists.SuppressionListsOfAsync([new Identifier("email", "ANN@example.com")], Ct));
+        Assert.Empty(await Store.SuppressionLists.SuppressionListsOfAsync(Array.Empty<Identifier>(), Ct));
     }
 
     [Fact]

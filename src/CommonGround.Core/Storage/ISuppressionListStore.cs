@@ -36,4 +36,12 @@ public interface ISuppressionListStore
     /// by another is answered for its survivor. Empty for an unknown profile.
     /// </summary>
     Task<IReadOnlyList<string>> SuppressionListsOfAsync(ProfileId survivor, CancellationToken ct);
+
+    /// <summary>
+    /// Names of the lists (ordinal order, each once) that any of <paramref name="identifiers"/> (normalised)
+    /// is on. For a caller that holds the profile already (its <see cref="Profiles.Profile.Identifiers"/>
+    /// include those of every profile merged into it): it reads only the members, never the identity
+    /// tables, so it stays fast however many profiles the workspace has.
+    /// </summary>
+    Task<IReadOnlyList<string>> SuppressionListsOfAsync(IReadOnlyCollection<Identifier> identifiers, CancellationToken ct);
 }

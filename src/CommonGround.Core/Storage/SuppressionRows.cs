@@ -37,6 +37,11 @@ public static class SuppressionRows
         "SELECT DISTINCT m.list_name FROM suppression_members m JOIN ids ON m.identifier_type = ids.type AND m.identifier_value = ids.value " +
         "ORDER BY m.list_name";
 
+    /// <summary>The lists of the identifiers in <paramref name="identifiers"/>, a relation ids(type, value).</summary>
+    public static string ListsOfIdentifiers(string identifiers) =>
+        $"SELECT DISTINCT m.list_name FROM suppression_members m JOIN {identifiers} ON m.identifier_type = ids.type AND m.identifier_value = ids.value " +
+        "ORDER BY m.list_name";
+
     /// <summary>
     /// A relation (profile_id, lists): every surviving profile on at least one list, with the names of
     /// its lists in ordinal order joined by a line break (list names have no control characters).
