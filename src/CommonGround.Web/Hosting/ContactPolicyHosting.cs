@@ -11,6 +11,9 @@ namespace CommonGround.Web.Hosting;
 /// </summary>
 public static class ContactPolicyHosting
 {
+    /// <summary>The starter policy's suppression list for people who asked not to be contacted.</summary>
+    public const string DoNotContact = "do-not-contact";
+
     /// <summary>
     /// What a new workspace starts with, before anyone edits the policy: a cautious, common policy
     /// (3 marketing messages a customer a day, 5 a household, one a day from any one team, no SMS,
@@ -36,8 +39,6 @@ public static class ContactPolicyHosting
         SuppressionLists = [new SuppressionList { Name = DoNotContact }],
     };
 
-    /// <summary>The starter policy's suppression list for people who asked not to be contacted.</summary>
-    public const string DoNotContact = "do-not-contact";
 
     public static IServiceCollection AddContactPolicy(this IServiceCollection services)
     {
