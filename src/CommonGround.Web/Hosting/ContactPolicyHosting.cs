@@ -39,7 +39,6 @@ public static class ContactPolicyHosting
         SuppressionLists = [new SuppressionList { Name = DoNotContact }],
     };
 
-
     public static IServiceCollection AddContactPolicy(this IServiceCollection services)
     {
         services.AddSingleton<CampaignDirectory>();
