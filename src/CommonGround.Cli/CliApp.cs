@@ -40,6 +40,7 @@ public static class CliApp
         yield return CatalogCommand.Create(context);
         yield return AudiencesCommand.Create(context);
         yield return PolicyCommand.Create(context);
+        yield return SuppressCommand.Create(context);
     }
 
     public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null, TextWriter? error = null,

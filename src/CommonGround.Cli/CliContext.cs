@@ -61,6 +61,14 @@ public sealed class CliContext(IAnsiConsole console, TextWriter error)
 
     public static bool Json(ParseResult parse) => parse.GetValue(JsonOption);
 
+    /// <summary>Identifier types and phone region as the server reads them (environment variables such as Identity__DefaultPhoneRegion).</summary>
+    public static CommonGround.Identity.IdentityOptions ResolveIdentityOptions()
+    {
+        var options = new CommonGround.Identity.IdentityOptions();
+        new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection(CommonGround.Identity.IdentityOptions.Section).Bind(options);
+        return options;
+    }
+
     public Task<IStore> OpenStoreAsync(ParseResult parse, CancellationToken ct) =>
         StoreFactory.OpenAsync(ResolveStoreOptions(parse), ct);
 

@@ -326,21 +326,23 @@ sealed class DuckDbCampaignStore(DuckDbDatabase db, IAudienceStore audiences) : 
         }
         using var command = connection.Command(PlannedTarget.Sql("planned_campaigns"));
         using var r = command.ExecuteReader();
-        var (last, household, consents) = (long.MinValue, (string?)null, default(ContactPolicy.ChannelConsents));
+        var (last, household, consents, lists) = (long.MinValue, (string?)null, default(ContactPolicy.ChannelConsents), (string[]?)null);
         var columns = new int[PlannedTarget.ConsentChannels.Count];
+        var listSets = new Dictionary<string, string[]>(StringComparer.Ordinal);
         while (r.Read())
         {
             ct.ThrowIfCancellationRequested();
             var profile = r.GetInt64(0);
             if (profile != last)
             {
-                // One person's rows come together: their household and consents are read once.
+                // One person's rows come together: their household, consents and lists are read once.
                 household = NullableString(r, 1);
                 for (var c = 0; c < columns.Length; c++) columns[c] = r.IsDBNull(3 + c) ? 0 : r.GetInt32(3 + c);
                 consents = PlannedTarget.ConsentsOf(columns);
+                lists = NullableString(r, PlannedTarget.ListsColumn) is { } names ? SuppressionRows.Split(names, listSets) : null;
                 last = profile;
             }
-            yield return new PlannedTarget(new ProfileId(profile), household, r.GetInt32(2), consents);
+            yield return new PlannedTarget(new ProfileId(profile), household, r.GetInt32(2), consents, lists);
         }
     }
 

@@ -35,6 +35,7 @@ public sealed class DuckDbStore : IStore
         Audiences = new DuckDbAudienceStore(db);
         Campaigns = new DuckDbCampaignStore(db, Audiences);
         ContactPolicy = new DuckDbContactPolicyStore(db);
+        SuppressionLists = new DuckDbSuppressionListStore(db);
     }
 
     /// <summary>Opens (creating when missing) the store in <paramref name="dataDirectory"/>.</summary>
@@ -63,6 +64,7 @@ public sealed class DuckDbStore : IStore
     public IAudienceStore Audiences { get; }
     public ICampaignStore Campaigns { get; }
     public IContactPolicyStore ContactPolicy { get; }
+    public ISuppressionListStore SuppressionLists { get; }
 
     public async Task MigrateAsync(CancellationToken ct)
     {

@@ -279,23 +279,25 @@ public sealed partial class PostgresStore
                 PlannedTarget.Sql("(SELECT campaign_id, (n - 1)::int AS i FROM unnest($1::text[]) WITH ORDINALITY AS u(campaign_id, n))"), connection);
             command.Parameters.Add(Ids([.. campaignIds]));
             await using var r = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
-            var (last, household, consents) = (long.MinValue, (string?)null, default(ChannelConsents));
+            var (last, household, consents, lists) = (long.MinValue, (string?)null, default(ChannelConsents), (string[]?)null);
             var columns = new int[PlannedTarget.ConsentChannels.Count];
+            var listSets = new Dictionary<string, string[]>(StringComparer.Ordinal);
             while (await r.ReadAsync(ct))
             {
                 var profile = r.GetInt64(0);
                 if (profile != last)
                 {
-                    // One person's rows come together: their household and consents are read once.
+                    // One person's rows come together: their household, consents and lists are read once.
                     household = NullableString(r, 1);
                     var i = r.GetInt32(2);
                     for (var c = 0; c < columns.Length; c++) columns[c] = await r.IsDBNullAsync(3 + c, ct) ? 0 : r.GetInt32(3 + c);
                     consents = PlannedTarget.ConsentsOf(columns);
+                    lists = await r.IsDBNullAsync(PlannedTarget.ListsColumn, ct) ? null : SuppressionRows.Split(r.GetString(PlannedTarget.ListsColumn), listSets);
                     last = profile;
-                    yield return new PlannedTarget(new ProfileId(profile), household, i, consents);
+                    yield return new PlannedTarget(new ProfileId(profile), household, i, consents, lists);
                     continue;
                 }
-                yield return new PlannedTarget(new ProfileId(profile), household, r.GetInt32(2), consents);
+                yield return new PlannedTarget(new ProfileId(profile), household, r.GetInt32(2), consents, lists);
             }
         }
 

@@ -38,6 +38,7 @@ public sealed partial class PostgresStore : IStore
         Audiences = new AudienceStore(_db);
         Campaigns = new CampaignStore(_db, Audiences);
         ContactPolicy = new ContactPolicyStore(_db);
+        SuppressionLists = new SuppressionListStore(_db);
     }
 
     public string Provider => StoreOptions.Postgres;
@@ -60,6 +61,7 @@ public sealed partial class PostgresStore : IStore
     public IAudienceStore Audiences { get; }
     public ICampaignStore Campaigns { get; }
     public IContactPolicyStore ContactPolicy { get; }
+    public ISuppressionListStore SuppressionLists { get; }
 
     public async Task MigrateAsync(CancellationToken ct)
     {

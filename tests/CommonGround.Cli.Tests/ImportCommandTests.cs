@@ -7,22 +7,8 @@ using CommonGround.Testing;
 
 namespace CommonGround.Cli.Tests;
 
-public sealed class ImportCommandTests : IDisposable
+public sealed class ImportCommandTests() : FileTests("cg-cli-import-")
 {
-    readonly string folder = Directory.CreateTempSubdirectory("cg-cli-import-").FullName;
-
-    public void Dispose()
-    {
-        try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
-    }
-
-    string Write(string name, string content)
-    {
-        var path = Path.Combine(folder, name);
-        File.WriteAllText(path, content);
-        return path;
-    }
-
     /// <summary>A store with a source named "loyalty", closed so that the command can open it.</summary>
     static async Task<TestStore> StoreWithSourceAsync(string provider)
     {
@@ -45,7 +31,7 @@ public sealed class ImportCommandTests : IDisposable
     {
         await using var testStore = await StoreWithSourceAsync(provider);
         var file = Write("orders.csv", "OrderNo,customer_id,ordered_at,total\no1,c1,2024-05-01,12.50\no2,c1,2024-05-01,abc\n");
-        var rejects = Path.Combine(folder, "out", "rejects.csv");
+        var rejects = Path.Combine(Folder, "out", "rejects.csv");
 
         var (exit, output, _) = await RunAsync(testStore, "import", "orders", file, "--source", "loyalty", "--map", "order_id=OrderNo", "--rejects", rejects);
 
@@ -123,7 +109,7 @@ public sealed class ImportCommandTests : IDisposable
     {
         await using var testStore = await StoreWithSourceAsync(provider);
 
-        var (exit, _, error) = await RunAsync(testStore, "import", "customers", Path.Combine(folder, "nope.csv"), "--source", "loyalty");
+        var (exit, _, error) = await RunAsync(testStore, "import", "customers", Path.Combine(Folder, "nope.csv"), "--source", "loyalty");
 
         Assert.Equal(ExitCodes.BadInput, exit);
         Assert.Contains("nope.csv' does not exist", error);
@@ -163,7 +149,7 @@ public sealed class ImportCommandTests : IDisposable
 
         var (exit, output, error) = await RunAsync(testStore, "import", "customers", data, "--source", "loyalty",
             "--map", "customer_id=rec_id", "--map", "first_name=given_name", "--map", "last_name=surname",
-            "--rejects", Path.Combine(folder, "febrl1.rejects.csv"), "--json");
+            "--rejects", Path.Combine(Folder, "febrl1.rejects.csv"), "--json");
 
         Assert.True(exit == ExitCodes.Ok, error);
         using var json = JsonDocument.Parse(output);
@@ -177,7 +163,7 @@ public sealed class ImportCommandTests : IDisposable
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CommonGround.slnx"))) dir = dir.Parent;
-        if (dir?.Parent is null) Assert.Skip("Cannot find the repository root (the folder with CommonGround.slnx).");
+        if (dir?.Parent is null) Assert.Skip("Cannot find the repository root (the Folder with CommonGround.slnx).");
         var path = Path.Combine(dir.Parent!.FullName, "shared", "data", relativePath);
         if (!File.Exists(path)) Assert.Skip($"The public data file {relativePath} is not in ../shared/data beside the repository.");
         return path;

@@ -103,6 +103,7 @@ public sealed class RunningServer : IAsyncDisposable
         public Storage.IAudienceStore Audiences => inner.Audiences;
         public Storage.ICampaignStore Campaigns => inner.Campaigns;
         public Storage.IContactPolicyStore ContactPolicy => inner.ContactPolicy;
+        public Storage.ISuppressionListStore SuppressionLists => inner.SuppressionLists;
         public Task MigrateAsync(CancellationToken ct) => inner.MigrateAsync(ct);
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

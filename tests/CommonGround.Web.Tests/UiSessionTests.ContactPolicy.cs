@@ -31,4 +31,26 @@ public sealed partial class UiSessionTests
         Assert.Contains("<td>direct mail</td>", html);
         Assert.Contains("<li>held back: 1 marketing message a day from any one team, already used by 'Gold tier offer' (loyalty, already reserved)</li>", html);
     }
+
+    [Fact]
+    public async Task The_profile_page_says_which_suppression_lists_the_person_is_on_and_what_they_block()
+    {
+        var identify = Server.Track("/v1/batch", """{"batch":[{"type":"identify","messageId":"m-1","userId":"u-1","traits":{"email":"Ann@Example.com"}}]}""");
+        Assert.Equal(HttpStatusCode.OK, (await Server.Http.SendAsync(identify, Ct)).StatusCode);
+        await Server.ResolveAsync(Ct);
+        var profile = (await Json(await Send(HttpMethod.Get, "/api/profiles?identifier=email:ann@example.com"), HttpStatusCode.OK)).GetProperty("id").GetString();
+        using var client = NewClient();
+        var session = await SessionAsync(client, Server.AdminKey);
+        var before = WebUtility.HtmlDecode(await (await GetAsync(client, $"/profiles/{profile}", session)).Content.ReadAsStringAsync(Ct));
+
+        foreach (var (list, identifier) in new[] { ("do-not-contact", "email:ANN@example.com"), ("old-crm", "userId:u-1") })
+            await Json(await Send(HttpMethod.Post, $"/api/suppression-lists/{list}/members", json: new { members = new[] { new { identifier, reason = "asked by phone" } } }), HttpStatusCode.OK);
+        var after = WebUtility.HtmlDecode(await (await GetAsync(client, $"/profiles/{profile}", session)).Content.ReadAsStringAsync(Ct));
+
+        Assert.Contains("Not on any suppression list.", before);
+        Assert.Contains("On 2 suppression lists", after);
+        Assert.Contains("<li><strong>do-not-contact</strong>: the policy blocks every channel, for marketing and ads</li>", after);
+        Assert.Contains("<li><strong>old-crm</strong>: not in the policy: blocks nothing</li>", after);
+        Assert.DoesNotContain("asked by phone", after);
+    }
 }

@@ -95,22 +95,7 @@ public static class ImportCommand
             ImportSummary summary;
             try
             {
-                if (!json && context.Console.Profile.Capabilities.Interactive)
-                {
-                    summary = await context.Console.Progress()
-                        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                        .StartAsync(async progressContext =>
-                        {
-                            var task = progressContext.AddTask($"Importing {Path.GetFileName(path)}", maxValue: 1);
-                            var result = await importer.ImportAsync(request, new Reporter(p => task.Value = p.Fraction), ct);
-                            task.Value = 1;
-                            return result;
-                        });
-                }
-                else
-                {
-                    summary = await importer.ImportAsync(request, null, ct);
-                }
+                summary = await FileProgress.RunAsync(context, json, $"Importing {Path.GetFileName(path)}", progress => importer.ImportAsync(request, progress, ct));
             }
             catch (ImportInputException ex)
             {
@@ -184,11 +169,5 @@ public static class ImportCommand
         console.Write(table);
         if (s.Rejected > 0)
             console.MarkupLineInterpolated($"[yellow]{N(s.Rejected)} row(s) rejected[/]; the reasons are in {s.RejectsPath}");
-    }
-
-    /// <summary>Reports on the importer's thread, so the bar moves while it works.</summary>
-    sealed class Reporter(Action<ImportProgress> report) : IProgress<ImportProgress>
-    {
-        public void Report(ImportProgress value) => report(value);
     }
 }

@@ -164,9 +164,8 @@ public static class PolicyCommand
 
     static Option<FileInfo?> PolicyFileOption(string description) => new("--policy") { Description = description, HelpName = "FILE.json" };
 
-    /// <summary>The policy of a file (checked), or the one in force.</summary>
     /// <summary>The policy in the file, else the version in force in the store, else the starter policy of a new workspace.</summary>
-    static async Task<(ContactPolicyDefinition Policy, int Version, string Label)> PolicyAsync(FileInfo? file, IStore? store, CancellationToken ct)
+    internal static async Task<(ContactPolicyDefinition Policy, int Version, string Label)> PolicyAsync(FileInfo? file, IStore? store, CancellationToken ct)
     {
         if (file is null)
         {

@@ -92,6 +92,7 @@ public static class DemoWorkspace
         await GenerateAsync(store, sources, options, progress, ct);
         await DemoAudiences.AddAsync(store, options.Time, ct);
         await DemoCampaigns.AddAsync(store, options.Time, ct);
+        await DemoSuppression.AddAsync(store, options.Time, ct);
 
         var (key, secret) = Secrets.MintApiKey(ApiKeyRole.Admin, null, AdminKeyName, options.Time.GetUtcNow());
         await store.ApiKeys.AddAsync(key, ct);

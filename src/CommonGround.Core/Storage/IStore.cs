@@ -31,6 +31,7 @@ public interface IStore : IAsyncDisposable
     IAudienceStore Audiences { get; }
     ICampaignStore Campaigns { get; }
     IContactPolicyStore ContactPolicy { get; }
+    ISuppressionListStore SuppressionLists { get; }
 
     /// <summary>Applies the numbered schema migrations that are not applied yet. Idempotent.</summary>
     Task MigrateAsync(CancellationToken ct);

@@ -100,6 +100,7 @@ public static class CommonGroundApp
         app.MapAudienceEndpoints();
         app.MapCampaignEndpoints();
         app.MapContactPolicyEndpoints();
+        app.MapSuppressionListEndpoints();
         app.MapUiSessionEndpoints();
         app.MapUi<App>();
         return app;

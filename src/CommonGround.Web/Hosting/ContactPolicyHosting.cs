@@ -11,10 +11,14 @@ namespace CommonGround.Web.Hosting;
 /// </summary>
 public static class ContactPolicyHosting
 {
+    /// <summary>The starter policy's suppression list for people who asked not to be contacted.</summary>
+    public const string DoNotContact = "do-not-contact";
+
     /// <summary>
     /// What a new workspace starts with, before anyone edits the policy: a cautious, common policy
     /// (3 marketing messages a customer a day, 5 a household, one a day from any one team, no SMS,
-    /// push or calls at night, an hour between two messages).
+    /// push or calls at night, an hour between two messages), and a "do-not-contact" list that blocks
+    /// marketing on every channel for the people stored on it.
     /// </summary>
     public static ContactPolicyDefinition StarterPolicy { get; } = new()
     {
@@ -32,6 +36,7 @@ public static class ContactPolicyHosting
             new QuietHours { Channel = Channel.Telemarketing, Start = new TimeOnly(20, 0), End = new TimeOnly(9, 0) },
         ],
         MinimumGaps = [new MinimumGap { Gap = TimeSpan.FromHours(1) }],
+        SuppressionLists = [new SuppressionList { Name = DoNotContact }],
     };
 
     /// <summary>The configuration section of <see cref="ContactFactsCacheOptions"/>.</summary>
@@ -52,6 +57,7 @@ public static class ContactPolicyHosting
         services.AddSingleton<ContactPolicyService>();
         services.AddSingleton<MessageSentCounter>();
         services.AddSingleton<Endpoints.DecisionRequests>();
+        services.AddSingleton(sp => new IdentifierText(sp.GetRequiredService<IdentityOptions>()));
         services.AddHostedService<ContactPolicyStartup>();
         return services;
     }

@@ -20,7 +20,8 @@ public sealed record SimulationProgress(string Stage, long Done, long? Total);
 /// as one message a day to each of its targets, at 12:00 local time, on each day it runs.</para>
 /// <para>Targets are the campaigns' stored target lists (refreshed from their audiences' snapshots),
 /// without the held-out and control people, read from the store in one streamed query ordered by
-/// person, with each person's marketing consent per channel. The ledger is not read: the simulation
+/// person, with each person's marketing consent per channel and the stored suppression lists they are
+/// on (a list the policy does not define blocks nothing). The ledger is not read: the simulation
 /// shows what the plan alone would do.</para>
 /// <para>Memory: the plan's columns (10 bytes a send), the arbitration's (about 10 bytes a send), and
 /// two bytes per customer and day for the counts. Thread-safe: one instance may run several
@@ -62,11 +63,12 @@ public sealed class ContactSimulator(ICampaignStore campaigns, TimeProvider time
         var targets = new long[planned.Count];
         long rows = 0, last = long.MinValue;
         var customer = -1;
+        var defined = new DefinedSuppressionLists(policy);
         await foreach (var t in campaigns.ReadPlannedTargetsAsync([.. planned.Select(p => p.Campaign.Id)], ct))
         {
             if (t.Profile.Value != last)
             {
-                customer = plan.AddCustomer(t.Profile, t.HouseholdId, null, t.Consents);
+                customer = plan.AddCustomer(t.Profile, t.HouseholdId, null, t.Consents, defined.Of(t.SuppressionLists));
                 last = t.Profile.Value;
             }
             targets[t.Campaign]++;
