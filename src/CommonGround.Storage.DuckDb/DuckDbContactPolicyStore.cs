@@ -138,6 +138,12 @@ sealed class DuckDbContactPolicyStore(DuckDbDatabase db) : IContactPolicyStore
         {
             if (Convert.ToInt64(live.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0) return null;
         }
+        var lists = new List<string>();
+        using (var command = connection.Command(SuppressionRows.ListsOf(name => "$" + name), ("profile", id)))
+        using (var r = command.ExecuteReader())
+        {
+            while (r.Read()) lists.Add(r.GetString(0));
+        }
         var consents = new List<(string, bool)>();
         using (var command = connection.Command("SELECT channel, granted FROM profile_consents WHERE profile_id = $p AND purpose = 'marketing'", ("p", id)))
         using (var r = command.ExecuteReader())
@@ -148,8 +154,8 @@ sealed class DuckDbContactPolicyStore(DuckDbDatabase db) : IContactPolicyStore
         using (var r = command.ExecuteReader())
         {
             return r.Read()
-                ? new ContactFacts(new ProfileId(id), NullableString(r, 0), NullableString(r, 1), ContactFacts.ConsentsOf(consents), NullableTime(r, 2))
-                : new ContactFacts(new ProfileId(id), null, null, ContactFacts.ConsentsOf(consents), null);
+                ? new ContactFacts(new ProfileId(id), NullableString(r, 0), NullableString(r, 1), ContactFacts.ConsentsOf(consents), NullableTime(r, 2), lists.Count > 0 ? lists : null)
+                : new ContactFacts(new ProfileId(id), null, null, ContactFacts.ConsentsOf(consents), null, lists.Count > 0 ? lists : null);
         }
     }
 
@@ -187,6 +193,12 @@ sealed class DuckDbContactPolicyStore(DuckDbDatabase db) : IContactPolicyStore
         using (var r = command.ExecuteReader())
         {
             while (r.Read()) rows.Identifier(r.GetInt64(0), r.GetString(1), r.GetString(2));
+        }
+        using (var command = connection.Command(
+            $"SELECT l.profile_id, l.lists FROM ({SuppressionRows.ListsPerProfile}) l JOIN directory_ids d ON d.profile_id = l.profile_id"))
+        using (var r = command.ExecuteReader())
+        {
+            while (r.Read()) rows.Lists(r.GetInt64(0), r.GetString(1));
         }
         return Task.FromResult(rows.Build());
     }

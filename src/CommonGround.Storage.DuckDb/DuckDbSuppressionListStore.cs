@@ -34,6 +34,9 @@ sealed class DuckDbSuppressionListStore(DuckDbDatabase db) : ISuppressionListSto
                 "AND m.identifier_type = s.identifier_type AND m.identifier_value = s.identifier_value)",
                 ("list", list), ("by", addedBy), ("at", Db(at)));
             var added = insert.ExecuteNonQuery();
+            using (var touch = connection.Command(
+                SuppressionRows.TouchProfiles("(SELECT identifier_type AS type, identifier_value AS value FROM stage_suppression)", "$now"), ("now", DateTime.UtcNow)))
+                touch.ExecuteNonQuery();
             tx.Commit();
             using (var drop = connection.Command("DROP TABLE stage_suppression")) drop.ExecuteNonQuery();
             return added;
@@ -50,8 +53,14 @@ sealed class DuckDbSuppressionListStore(DuckDbDatabase db) : ISuppressionListSto
         try
         {
             using var connection = db.Connect();
+            using var tx = connection.BeginTransaction();
             using var command = connection.Command(SuppressionRows.Remove(P), Key(list, identifier));
-            return command.ExecuteNonQuery() > 0;
+            var removed = command.ExecuteNonQuery() > 0;
+            using (var touch = connection.Command(SuppressionRows.TouchProfiles("(SELECT $type AS type, $value AS value)", "$now"),
+                ("type", identifier.Type), ("value", identifier.Value), ("now", DateTime.UtcNow)))
+                touch.ExecuteNonQuery();
+            tx.Commit();
+            return removed;
         }
         finally
         {

@@ -120,7 +120,15 @@ public sealed partial class PostgresStore
                 if (!r.IsDBNull(4)) consents.Add((r.GetString(4), r.GetBoolean(5)));
             }
             while (await r.ReadAsync(ct));
-            return new ContactFacts(new ProfileId(id), household, zone, ContactFacts.ConsentsOf(consents), refreshed);
+            await r.DisposeAsync();
+            await using var listed = db.CreateCommand(SuppressionRows.ListsOf(name => "@" + name));
+            listed.Parameters.Add(new NpgsqlParameter<long>("profile", id));
+            var lists = new List<string>();
+            await using (var l = await listed.ExecuteReaderAsync(ct))
+            {
+                while (await l.ReadAsync(ct)) lists.Add(l.GetString(0));
+            }
+            return new ContactFacts(new ProfileId(id), household, zone, ContactFacts.ConsentsOf(consents), refreshed, lists.Count > 0 ? lists : null);
         }
 
         public async Task<IReadOnlyList<ContactDirectoryEntry>> ReadContactDirectoryAsync(IReadOnlyCollection<ProfileId>? profiles, int limit, CancellationToken ct)
@@ -137,6 +145,7 @@ public sealed partial class PostgresStore
                 "JOIN profiles p ON p.profile_id = t.profile_id AND p.merged_into IS NULL AND NOT p.retired",
                 $"WITH d AS ({chosen}) SELECT c.profile_id, c.channel, c.granted FROM profile_consents c JOIN d ON d.profile_id = c.profile_id WHERE c.purpose = 'marketing'",
                 $"WITH d AS ({chosen}) SELECT i.profile_id, i.type, i.value FROM profile_identifiers i JOIN d ON d.profile_id = i.profile_id WHERE i.type <> 'anonymousId'",
+                $"WITH d AS ({chosen}) SELECT l.profile_id, l.lists FROM ({SuppressionRows.ListsPerProfile}) l JOIN d ON d.profile_id = l.profile_id",
             })
             {
                 var command = new NpgsqlBatchCommand(sql);
@@ -149,6 +158,8 @@ public sealed partial class PostgresStore
             while (await r.ReadAsync(ct)) rows.Consent(r.GetInt64(0), r.GetString(1), r.GetBoolean(2));
             await r.NextResultAsync(ct);
             while (await r.ReadAsync(ct)) rows.Identifier(r.GetInt64(0), r.GetString(1), r.GetString(2));
+            await r.NextResultAsync(ct);
+            while (await r.ReadAsync(ct)) rows.Lists(r.GetInt64(0), r.GetString(1));
             return rows.Build();
         }
 

@@ -16,24 +16,31 @@ public sealed partial class PostgresStore
         {
             var distinct = SuppressionRows.Distinct(list, members);
             if (distinct.Count == 0) return 0;
+            // One statement: the members, and the contact facts of the people they name marked as changed.
             await using var command = db.CreateCommand(
+                "WITH added AS (" +
                 $"INSERT INTO suppression_members ({SuppressionRows.Columns}) " +
                 "SELECT @list, u.t, u.v, u.r, @by, @at FROM unnest(@types, @values, @reasons) AS u(t, v, r) " +
-                "ON CONFLICT (list_name, identifier_type, identifier_value) DO NOTHING");
+                "ON CONFLICT (list_name, identifier_type, identifier_value) DO NOTHING RETURNING 1), " +
+                "touched AS (" + SuppressionRows.TouchProfiles("(SELECT t AS type, v AS value FROM unnest(@types, @values) AS u(t, v))", "now()") + " RETURNING 1) " +
+                "SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM touched)");
             command.Parameters.Add(Named("list", Text(list)));
             command.Parameters.Add(Named("by", Text(addedBy)));
             command.Parameters.Add(Named("at", Time(at)));
             command.Parameters.Add(Named("types", TextArray([.. distinct.Select(m => m.Identifier.Type)])));
             command.Parameters.Add(Named("values", TextArray([.. distinct.Select(m => m.Identifier.Value)])));
             command.Parameters.Add(Named("reasons", TextArray([.. distinct.Select(m => m.Reason)])));
-            return await command.ExecuteNonQueryAsync(ct);
+            return (int)(long)(await command.ExecuteScalarAsync(ct))!;
         }
 
         public async Task<bool> RemoveMemberAsync(string list, Identifier identifier, CancellationToken ct)
         {
-            await using var command = db.CreateCommand(SuppressionRows.Remove(P));
+            await using var command = db.CreateCommand(
+                $"WITH removed AS ({SuppressionRows.Remove(P)} RETURNING 1), " +
+                "touched AS (" + SuppressionRows.TouchProfiles("(SELECT @type AS type, @value AS value)", "now()") + " RETURNING 1) " +
+                "SELECT (SELECT count(*) FROM removed), (SELECT count(*) FROM touched)");
             command.Parameters.AddRange(Key(list, identifier));
-            return await command.ExecuteNonQueryAsync(ct) > 0;
+            return (long)(await command.ExecuteScalarAsync(ct))! > 0;
         }
 
         public async Task<IReadOnlyList<SuppressionMember>> MembersAsync(string list, Identifier? after, int limit, CancellationToken ct)

@@ -256,6 +256,44 @@ public abstract class ContactPolicyApiTests(string provider) : ServerTests(provi
     }
 
     [Fact]
+    public async Task A_stored_suppression_list_holds_decisions_back_on_every_node_until_the_member_is_removed()
+    {
+        await AnnAsync();
+        var gold = await CampaignAsync("Gold tier offer");
+        var ann = new { identifier = "userId:u-1", campaign = gold };
+        var first = await Json(await DecideAsync(ann), HttpStatusCode.OK);
+        await Send(HttpMethod.Post, $"/api/decisions/{first.GetProperty("reservationId").GetString()}/cancel");
+
+        async Task<string> UntilAsync(string expected)
+        {
+            // Changes reach the decision directory by the store's change feed, about once a second.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (true)
+            {
+                var answer = await Json(await DecideAsync(ann), HttpStatusCode.OK);
+                var decision = answer.GetProperty("decision").GetString()!;
+                if (decision == "allow") await Send(HttpMethod.Post, $"/api/decisions/{answer.GetProperty("reservationId").GetString()}/cancel");
+                if (decision == expected || clock.Elapsed > TimeSpan.FromSeconds(15)) return decision == "deny" ? Codes(answer).Single() : decision;
+                await Task.Delay(200, Ct);
+            }
+        }
+
+        // Listed by her e-mail (written differently), decided by her userId.
+        await Json(await Send(HttpMethod.Post, "/api/suppression-lists/do-not-contact/members", json: new
+        {
+            members = new[] { new { identifier = "email:Ann@Example.com", reason = "asked by phone" } },
+        }), HttpStatusCode.OK);
+        Assert.Equal("suppressed", await UntilAsync("deny"));
+        Assert.Equal(HttpStatusCode.NoContent, (await Send(HttpMethod.Delete, "/api/suppression-lists/do-not-contact/members/email:ann@example.com")).StatusCode);
+        Assert.Equal("allow", await UntilAsync("allow"));
+
+        // A stored list the policy does not define blocks nothing.
+        await Send(HttpMethod.Post, "/api/suppression-lists/someone-elses-list/members", json: new { members = new[] { new { identifier = "email:ann@example.com" } } });
+        await Task.Delay(2_500, Ct);
+        Assert.Equal("allow", await UntilAsync("allow"));
+    }
+
+    [Fact]
     public async Task Quiet_hours_are_kept_in_the_time_zone_the_customers_device_reports()
     {
         // Ann's phone says New York; Bob's events name no zone, so the policy's default (UTC) is his.

@@ -8,7 +8,9 @@ namespace CommonGround.ContactPolicy;
 /// time zone, and its marketing consent per channel, as identity resolution last derived them.
 /// </summary>
 /// <param name="RefreshedAt">When the profile's derived rows were written (store time); null before the first time.</param>
-public sealed record ContactFacts(ProfileId Profile, string? Household, string? TimeZone, ChannelConsents Consents, DateTimeOffset? RefreshedAt)
+/// <param name="SuppressionLists">The stored suppression lists any identifier of the customer is on (null for none), whether or not the policy defines them.</param>
+public sealed record ContactFacts(ProfileId Profile, string? Household, string? TimeZone, ChannelConsents Consents, DateTimeOffset? RefreshedAt,
+    IReadOnlyList<string>? SuppressionLists = null)
 {
     /// <summary>Consent to marketing per channel from a profile's consent rows (channel names as events give them: email, sms, phone, push, post).</summary>
     public static ChannelConsents ConsentsOf(IEnumerable<(string Channel, bool Granted)> marketing)
@@ -46,10 +48,12 @@ public sealed class ContactDirectoryRows
         public readonly DateTimeOffset? RefreshedAt = refreshedAt;
         public readonly List<(string, bool)> Consents = [];
         public readonly List<Identifier> Identifiers = [];
+        public IReadOnlyList<string>? Lists;
     }
 
     readonly Dictionary<long, Row> _rows = [];
     readonly Dictionary<string, string> _households = new(StringComparer.Ordinal);
+    readonly Dictionary<string, string[]> _lists = new(StringComparer.Ordinal);
 
     /// <summary>A profile's derived row; consents and identifiers of profiles without one are ignored.</summary>
     public void Profile(long id, string? household, string? zone, DateTimeOffset? refreshedAt)
@@ -69,8 +73,14 @@ public sealed class ContactDirectoryRows
         if (_rows.TryGetValue(id, out var row)) row.Identifiers.Add(new Identifier(string.Intern(type), value));
     }
 
+    /// <summary>A profile's stored suppression lists, as <see cref="Storage.SuppressionRows.ListsPerProfile"/> gives them.</summary>
+    public void Lists(long id, string lists)
+    {
+        if (_rows.TryGetValue(id, out var row)) row.Lists = Storage.SuppressionRows.Split(lists, _lists);
+    }
+
     public IReadOnlyList<ContactDirectoryEntry> Build() =>
         [.. _rows.Select(r => new ContactDirectoryEntry(
-            new ContactFacts(new ProfileId(r.Key), r.Value.Household, r.Value.Zone, ContactFacts.ConsentsOf(r.Value.Consents), r.Value.RefreshedAt),
+            new ContactFacts(new ProfileId(r.Key), r.Value.Household, r.Value.Zone, ContactFacts.ConsentsOf(r.Value.Consents), r.Value.RefreshedAt, r.Value.Lists),
             r.Value.Identifiers))];
 }

@@ -53,6 +53,16 @@ public static class SuppressionRows
         "JOIN profile_identifiers i ON i.type = m.identifier_type AND i.value = m.identifier_value " +
         "LEFT JOIN profile_survivors s ON s.profile_id = i.profile_id WHERE i.profile_id IS NOT NULL) sl GROUP BY profile_id";
 
+    /// <summary>
+    /// Marks the contact facts of the surviving profiles that have any identifier of the relation
+    /// <paramref name="identifiers"/>(type, value) as rewritten at <paramref name="now"/>, so every
+    /// server's decision directory reads them again (see <see cref="IContactPolicyStore.ChangedContactFactsAsync"/>).
+    /// </summary>
+    public static string TouchProfiles(string identifiers, string now) =>
+        $"UPDATE profile_traits SET refreshed_at = {now} WHERE profile_id IN (" +
+        "SELECT coalesce(s.survivor_id, i.profile_id) FROM profile_identifiers i LEFT JOIN profile_survivors s ON s.profile_id = i.profile_id " +
+        $"WHERE i.profile_id IS NOT NULL AND (i.type, i.value) IN (SELECT type, value FROM {identifiers} AS touched_ids))";
+
     /// <summary>The members to add: the first of each identifier, reasons trimmed.</summary>
     /// <exception cref="ArgumentException">A bad list name, too many members, or a reason too long.</exception>
     public static List<SuppressionEntry> Distinct(string list, IReadOnlyList<SuppressionEntry> members)

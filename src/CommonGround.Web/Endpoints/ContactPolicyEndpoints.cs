@@ -188,7 +188,7 @@ public sealed record ProblemResponse(string Path, string Message);
 /// <param name="Campaign">The campaign's id, or its exact name.</param>
 /// <param name="Channel">Optional; when given it must be the campaign's channel.</param>
 /// <param name="At">ISO-8601 time the message would go, within a day of now; now when left out.</param>
-/// <param name="SuppressionLists">Names of suppression lists the customer is on, as the sending tool knows them (the workspace keeps none yet).</param>
+/// <param name="SuppressionLists">Names of suppression lists the customer is on, as the sending tool knows them on top of the stored lists the policy defines.</param>
 public sealed record DecisionRequest(string? Identifier, string? ProfileId, string? Campaign, string? Channel, string? At, string[]? SuppressionLists);
 
 /// <param name="Decision">"allow" or "deny".</param>

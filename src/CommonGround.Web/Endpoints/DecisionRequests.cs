@@ -15,7 +15,7 @@ namespace CommonGround.Web.Endpoints;
 /// campaign from the calendar (by id or exact name, kept for <see cref="CampaignLifetime"/>). Every
 /// problem becomes a 4xx ProblemDetails naming the field.
 /// </summary>
-public sealed class DecisionRequests(IStore store, IdentityOptions identity, ContactFactsCache customers, TimeProvider time)
+public sealed class DecisionRequests(IStore store, IdentityOptions identity, ContactFactsCache customers, PolicyHistory policy, TimeProvider time)
 {
     /// <summary>How long a campaign looked up by id or name is reused: a change in the calendar reaches decisions within this.</summary>
     public static readonly TimeSpan CampaignLifetime = TimeSpan.FromSeconds(2);
@@ -73,7 +73,23 @@ public sealed class DecisionRequests(IStore store, IdentityOptions identity, Con
                 detail: hasProfile ? $"There is no profile '{request.ProfileId}'." : "No profile has this identifier."));
 
         return (new ContactRequest(customer.Profile, facts, customer.Household, customer.TimeZone, customer.Consents[campaign.Channel],
-            request.SuppressionLists is { Length: > 0 } lists ? lists : null, at), null, null);
+            SuppressionLists(customer.SuppressionLists, request.SuppressionLists), at), null, null);
+    }
+
+    /// <summary>
+    /// The customer's stored lists that the policy in force defines (a stored list it does not define
+    /// blocks nothing), with the lists the caller names; null when none.
+    /// </summary>
+    IReadOnlyList<string>? SuppressionLists(IReadOnlyList<string>? stored, string[]? named)
+    {
+        IReadOnlyList<string>? defined = null;
+        if (stored is { Count: > 0 })
+        {
+            var lists = policy.Current.Policy.SuppressionLists;
+            defined = stored.Where(name => lists.Any(l => string.Equals(l.Name, name, StringComparison.Ordinal))).ToArray() is { Length: > 0 } d ? d : null;
+        }
+        if (named is not { Length: > 0 }) return defined;
+        return defined is null ? named : [.. defined.Union(named, StringComparer.Ordinal)];
     }
 
     Identifier? Identifier(string text, Dictionary<string, string[]> errors)
