@@ -261,7 +261,7 @@ sealed class DuckDbAudienceStore(DuckDbDatabase db, ProfileEventSummaries summar
         {
             using var command = connection.Command(
                 "SELECT coalesce(s.survivor_id, e.profile_id), e.seq, e.type, e.name, e.timestamp, e.source_id, " +
-                "CASE WHEN e.type = 'track' THEN e.properties END, CASE WHEN e.type = 'identify' THEN e.traits END " +
+                $"CASE WHEN e.type = 'track' AND {PropertiesMatter} THEN e.properties END, CASE WHEN e.type = 'identify' THEN e.traits END " +
                 "FROM events e LEFT JOIN profile_survivors s ON s.profile_id = e.profile_id WHERE " + where, parameters);
             using var r = command.ExecuteReader();
             while (r.Read())
@@ -287,7 +287,7 @@ sealed class DuckDbAudienceStore(DuckDbDatabase db, ProfileEventSummaries summar
             ReadEvents("e.seq > $from AND e.seq <= $through AND " + string.Format(CultureInfo.InvariantCulture, Owners, "refresh_kept"),
                 ("from", kept.Values.Min(k => k.Through)), ("through", through!.Value));
         }
-        using (var command = connection.Command("SELECT profile_id, type, value FROM profile_identifiers WHERE profile_id IN (SELECT profile_id FROM refresh_ids)"))
+        using (var command = connection.Command("SELECT profile_id, type, value FROM profile_identifiers WHERE type = 'email' AND profile_id IN (SELECT profile_id FROM refresh_ids)"))
         using (var r = command.ExecuteReader())
         {
             while (r.Read()) Of(r.GetInt64(0)).Identifiers.Add(new Identifier(r.GetString(1), r.GetString(2)));
@@ -372,6 +372,14 @@ sealed class DuckDbAudienceStore(DuckDbDatabase db, ProfileEventSummaries summar
         if (through is { } resolved) summaries.Keep(version, resolved, live, facts);
         return ids.Count;
     }
+
+    /// <summary>
+    /// Whether a track event's properties can change its profile's traits, as ProfileEventSummary tells (or
+    /// more: any name with other than ASCII letters): the others are not read into .NET at all.
+    /// </summary>
+    const string PropertiesMatter =
+        "(contains(e.properties, 'channel') OR contains(e.properties, '\\u') OR e.name ILIKE '%consent%' OR e.name ILIKE 'order completed' " +
+        "OR length(e.name) <> strlen(e.name))";
 
     /// <summary>Reads how far identity resolution got: events are put in profiles up to there (null before it ran).</summary>
     static long? ResolvedThrough(DuckDBConnection connection)

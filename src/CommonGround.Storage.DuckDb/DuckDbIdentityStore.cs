@@ -27,7 +27,9 @@ sealed class DuckDbIdentityStore(DuckDbDatabase db, ProfileEventSummaries summar
         using var tx = connection.BeginTransaction();
         var items = new List<SequencedEvidence>();
         using (var events = connection.Command(
-            "SELECT seq, source_id, message_id, type, user_id, anonymous_id, previous_id, group_id, timestamp, received_at, traits, context " +
+            // A context that names no identifier (IdentityEvidence reads traits and device) is not read into .NET.
+            "SELECT seq, source_id, message_id, type, user_id, anonymous_id, previous_id, group_id, timestamp, received_at, traits, " +
+            "CASE WHEN contains(context, '\"traits\"') OR contains(context, '\"device\"') OR contains(context, '\\u') THEN context END " +
             "FROM events WHERE seq > $after AND seq <= $through ORDER BY seq LIMIT $limit", ("after", afterSequence), ("through", through), ("limit", limit)))
         using (var r = events.ExecuteReader())
         {

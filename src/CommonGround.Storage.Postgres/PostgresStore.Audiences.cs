@@ -330,7 +330,7 @@ public sealed partial class PostgresStore
             if (kept.Count < ids.Length) await ReadEventsAsync("", [.. ids.Where(id => !kept.ContainsKey(id))]);
             if (kept.Count > 0)
                 await ReadEventsAsync(" AND e.seq > $2 AND e.seq <= $3", [.. kept.Keys], kept.Values.Min(k => k.Through), through!.Value);
-            await ReadAsync("SELECT profile_id, type, value FROM profile_identifiers WHERE profile_id = ANY($1)",
+            await ReadAsync("SELECT profile_id, type, value FROM profile_identifiers WHERE type = 'email' AND profile_id = ANY($1)",
                 r => Of(r.GetInt64(0)).Identifiers.Add(new Identifier(r.GetString(1), r.GetString(2))));
             var households = new HashSet<string>(StringComparer.Ordinal);
             await ReadAsync(

@@ -12,7 +12,7 @@ namespace CommonGround.Profiles;
 /// events between profiles, so saving one <see cref="Forget"/>s the profiles involved. A refresh that
 /// overlapped such a save keeps nothing (<see cref="Version"/>). Thread-safe.
 /// </remarks>
-public sealed class ProfileEventSummaries(int capacity = 500_000)
+public sealed class ProfileEventSummaries(int capacity = 250_000)
 {
     readonly record struct Entry(ProfileEventSummary Summary, long Through, long Round);
 

@@ -49,12 +49,18 @@ public sealed class ProfileEventSummary
     long _count;
     readonly Dictionary<string, Use> _sources = new(StringComparer.Ordinal);
     readonly Dictionary<string, Use> _channels = new(StringComparer.Ordinal);
-    readonly Dictionary<(string Channel, string Purpose), (ConsentState State, Position At)> _consents = [];
-    readonly Dictionary<string, OrderEvent> _orders = new(StringComparer.Ordinal);
+    // Kept for many profiles at once (ProfileEventSummaries): what most profiles never need is made when first needed.
+    Dictionary<(string Channel, string Purpose), (ConsentState State, Position At)>? _consents;
+    Dictionary<string, OrderEvent>? _orders;
     long _ordersWithoutId;
     decimal _revenueWithoutId;
-    readonly HashSet<string> _currenciesWithoutId = new(StringComparer.OrdinalIgnoreCase);
-    readonly Dictionary<string, TraitValue> _traits = new(StringComparer.Ordinal);
+    HashSet<string>? _currenciesWithoutId;
+    Dictionary<string, TraitValue>? _traits;
+
+    // The custom traits of a person without customer records, until an identify call changes them: most
+    // refreshes of a profile bring events but no new traits.
+    string? _traitsWithoutRecords;
+    bool _traitsWithoutRecordsKnown;
 
     /// <summary>How many events were folded in.</summary>
     public long EventCount => _count;
@@ -71,8 +77,9 @@ public sealed class ProfileEventSummary
         _sources[e.SourceId] = Use.Add(_sources.TryGetValue(e.SourceId, out var s) ? s : null, at);
         if (e.Type == EventType.Identify) AddTraits(identifyTraits, e.Timestamp, sequence);
 
-        // Only a track event's properties can name a channel, a consent or an order (ProfileFacts.Traits).
-        using var properties = e.Type == EventType.Track ? ProfileFacts.Parse(e.Properties) : null;
+        // Only a track event's properties can name a channel, a consent or an order (ProfileFacts.Traits); most
+        // say none of that, and parsing them was most of the cost of a refresh.
+        using var properties = e.Type == EventType.Track && Matters(e) ? ProfileFacts.Parse(e.Properties) : null;
         var root = properties?.RootElement;
         if (Channels.Of(e.Type, e.Name, ProfileFacts.Text(root, "channel")) is { } channel)
             _channels[channel] = Use.Add(_channels.TryGetValue(channel, out var c) ? c : null, at);
@@ -81,6 +88,7 @@ public sealed class ProfileEventSummary
         {
             // The newest change wins; of two at the same time, the later stored.
             var key = (consent.Channel, consent.Purpose);
+            _consents ??= [];
             if (!_consents.TryGetValue(key, out var known) || known.At <= at) _consents[key] = (consent, at);
         }
         else if (e.Name.Equals("Order Completed", StringComparison.OrdinalIgnoreCase))
@@ -89,14 +97,24 @@ public sealed class ProfileEventSummary
             var currency = ProfileFacts.Text(root, "currency");
             if ((ProfileFacts.Text(root, "order_id") ?? ProfileFacts.Text(root, "orderId")) is { } id)
             {
+                _orders ??= new(StringComparer.Ordinal);
                 if (!_orders.TryGetValue(id, out var known) || at < known.At) _orders[id] = new OrderEvent(at, revenue, currency);
                 return;
             }
             _ordersWithoutId++;
             _revenueWithoutId += revenue;
-            if (currency is not null) _currenciesWithoutId.Add(currency);
+            if (currency is not null) (_currenciesWithoutId ??= new(StringComparer.OrdinalIgnoreCase)).Add(currency);
         }
     }
+
+    /// <summary>
+    /// Whether a track event's properties can change the traits: it is a consent change or an order, or its
+    /// properties may have a channel (a member's name can only be spelt otherwise with a \u escape).
+    /// </summary>
+    static bool Matters(EventFact e) =>
+        e.Properties is { Length: > 2 } p
+        && (p.Contains("channel", StringComparison.Ordinal) || p.Contains("\\u", StringComparison.Ordinal)
+            || e.Name is { } name && (name.Contains("consent", StringComparison.OrdinalIgnoreCase) || name.Equals("Order Completed", StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>Folds in the members of one identify call's traits (a JSON object; anything else is ignored).</summary>
     internal void AddTraits(string? json, DateTimeOffset timestamp, long sequence)
@@ -112,6 +130,8 @@ public sealed class ProfileEventSummary
             return;
         }
         if (node is not JsonObject obj) return;
+        _traitsWithoutRecordsKnown = false;
+        _traits ??= new(StringComparer.Ordinal);
         var member = 0;
         foreach (var (name, value) in obj)
         {
@@ -132,8 +152,8 @@ public sealed class ProfileEventSummary
         var orderCount = orders.Count + _ordersWithoutId;
         var revenue = orders.Sum(o => o.Total) + _revenueWithoutId;
         var currencies = new HashSet<string>(orders.Select(o => o.Currency).OfType<string>(), StringComparer.OrdinalIgnoreCase);
-        currencies.UnionWith(_currenciesWithoutId);
-        foreach (var (id, order) in _orders)
+        if (_currenciesWithoutId is not null) currencies.UnionWith(_currenciesWithoutId);
+        foreach (var (id, order) in _orders ?? [])
         {
             // An order id that an order record has, or that an earlier event had, counts once.
             if (!orderIds.Add(id)) continue;
@@ -173,14 +193,15 @@ public sealed class ProfileEventSummary
         return new ProfileTraits(
             first, last, _count, (int)orderCount, revenue, currencies.Count == 1 ? currencies.First().ToUpperInvariant() : null,
             [.. channels.OrderByDescending(c => c.Value.Last).Select(c => new ChannelUse(c.Key, c.Value.Count, c.Value.Last))],
-            [.. _consents.Values.Select(c => c.State).OrderBy(c => c.Channel, StringComparer.Ordinal).ThenBy(c => c.Purpose, StringComparer.Ordinal)],
+            [.. (_consents?.Values.Select(c => c.State) ?? Enumerable.Empty<ConsentState>()).OrderBy(c => c.Channel, StringComparer.Ordinal).ThenBy(c => c.Purpose, StringComparer.Ordinal)],
             [.. teams.OrderByDescending(t => t.Value.Count).Select(t => new TeamActivity(t.Key, t.Value.Count, t.Value.Last))]);
     }
 
     /// <summary>The person's own traits (see <see cref="ProfileFacts.CustomTraits"/>): customer records first, then identify calls.</summary>
     /// <param name="records">The person's customer records in the order they were stored.</param>
-    public string? CustomTraits(IEnumerable<ProfileRecord> records)
+    public string? CustomTraits(IReadOnlyCollection<ProfileRecord> records)
     {
+        if (records.Count == 0 && _traitsWithoutRecordsKnown) return _traitsWithoutRecords;
         var merged = new JsonObject();
         void Column(string name, string? value)
         {
@@ -202,8 +223,10 @@ public sealed class ProfileEventSummary
                 foreach (var (name, value) in obj) merged[name] = value?.DeepClone();
             }
         }
-        foreach (var (name, trait) in _traits.OrderBy(t => t.Value.First)) merged[name] = trait.Value?.DeepClone();
-        return merged.Count == 0 ? null : merged.ToJsonString();
+        foreach (var (name, trait) in (_traits ?? []).OrderBy(t => t.Value.First)) merged[name] = trait.Value?.DeepClone();
+        var json = merged.Count == 0 ? null : merged.ToJsonString();
+        if (records.Count == 0) (_traitsWithoutRecords, _traitsWithoutRecordsKnown) = (json, true);
+        return json;
     }
 
     static JsonObject? ParseObject(string json)
@@ -219,5 +242,5 @@ public sealed class ProfileEventSummary
     }
 
     /// <summary>For tests and logs: the summary's size, not its content (which is personal data).</summary>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{_count} events, {_traits.Count} traits");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{_count} events, {_traits?.Count ?? 0} traits");
 }

@@ -64,7 +64,7 @@ public static class ProfileFacts
         var summary = new ProfileEventSummary();
         var sequence = 0L;
         foreach (var traits in identifyTraits) summary.AddTraits(traits, DateTimeOffset.MinValue, sequence++);
-        return summary.CustomTraits(records);
+        return summary.CustomTraits([.. records]);
     }
 
     /// <summary>

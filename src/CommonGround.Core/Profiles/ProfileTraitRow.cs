@@ -76,6 +76,7 @@ public sealed class ProfileRows
     /// <summary>Customer records in stored order, with their households.</summary>
     public List<(ProfileRecord Record, string? HouseholdId)> Records { get; } = [];
 
+    /// <summary>Its e-mail identifiers: all that the row reads of its identifiers (<see cref="ProfileTraitRow.Email"/>, the display name).</summary>
     public List<Identifier> Identifiers { get; } = [];
 
     public ProfileTraitRow Build(long id) => ProfileTraitRow.Build(new ProfileId(id), Events, Orders, Records, Identifiers);
