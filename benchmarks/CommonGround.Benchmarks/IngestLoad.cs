@@ -26,7 +26,11 @@ static class IngestLoad
     /// figure that moves least when other work shares the machine.</param>
     public sealed record RunResult(int Run, long TimedEvents, double EventsPerSecond, double P50Ms, double P99Ms, double MaxMs,
         long PeakRssBytes, double ServerCpuSeconds, double WindowCpuMicrosPerEvent, double LoadCpuSeconds, double LoadAverage,
-        long Acknowledged, long Stored, long Errors);
+        long Acknowledged, long Stored, long Errors)
+    {
+        /// <summary>How far identity resolution had got when the server stopped (its sequence number; events are numbered from 1).</summary>
+        public long ResolvedThrough { get; init; }
+    }
 
     public static async Task<int> RunAsync(Settings s)
     {
@@ -46,7 +50,7 @@ static class IngestLoad
                 $"run {run}: {result.EventsPerSecond,10:N0} events/s  p50 {result.P50Ms,7:F1} ms  p99 {result.P99Ms,7:F1} ms  " +
                 $"peak RSS {result.PeakRssBytes / 1048576.0,6:F0} MiB  server CPU {result.ServerCpuSeconds:F1} s " +
                 $"({result.WindowCpuMicrosPerEvent:F1} µs/event in the window)  load CPU {result.LoadCpuSeconds:F1} s  load avg {result.LoadAverage:F1}  " +
-                $"acked {result.Acknowledged:N0} stored {result.Stored:N0} errors {result.Errors}");
+                $"acked {result.Acknowledged:N0} stored {result.Stored:N0} resolved through {result.ResolvedThrough:N0} errors {result.Errors}");
         }
 
         var median = Median(results.Select(r => r.EventsPerSecond));
@@ -120,7 +124,8 @@ static class IngestLoad
             await using (var store = await StoreFactory.OpenAsync(storeOptions, CancellationToken.None))
             {
                 var stored = await store.Events.CountAsync(sourceId, CancellationToken.None);
-                result = result with { Stored = stored };
+                var (resolved, _) = await store.Identity.ProgressAsync(CancellationToken.None);
+                result = result with { Stored = stored, ResolvedThrough = resolved };
             }
             return result;
         }

@@ -32,7 +32,7 @@ public sealed class DuckDbSqlDialect : SqlDialect
 /// and run as one statement each, snapshots written by INSERT ... SELECT, and the derived relations
 /// (<c>profile_traits</c>, ...) recomputed for queued profiles with <see cref="ProfileTraitRow"/>.
 /// </summary>
-sealed class DuckDbAudienceStore(DuckDbDatabase db) : IAudienceStore
+sealed class DuckDbAudienceStore(DuckDbDatabase db, ProfileEventSummaries summaries) : IAudienceStore
 {
     const string Columns = "id, name, team, description, rule, text, created_by, created_at, updated_by, updated_at";
     static readonly AudienceSqlCompiler Compiler = new(DuckDbSqlDialect.Instance);
@@ -232,6 +232,7 @@ sealed class DuckDbAudienceStore(DuckDbDatabase db) : IAudienceStore
     /// </summary>
     int Refresh(int limit)
     {
+        var version = summaries.Version;
         using var connection = db.Connect();
         using var tx = connection.BeginTransaction();
         var ids = new List<long>();
@@ -251,28 +252,42 @@ sealed class DuckDbAudienceStore(DuckDbDatabase db) : IAudienceStore
             while (r.Read()) live.Add(r.GetInt64(0));
         }
 
-        var facts = new Dictionary<long, ProfileRows>();
+        // Profiles with a summary from an earlier refresh fold in only the events resolved since it; the others are read in full.
+        var through = ResolvedThrough(connection);
+        var kept = through is null ? new() : summaries.Take(ids);
+        var facts = kept.ToDictionary(k => k.Key, k => new ProfileRows { Events = k.Value.Summary, LastSequence = k.Value.Through, Resumed = true });
         ProfileRows Of(long id) => facts.TryGetValue(id, out var f) ? f : facts[id] = new ProfileRows();
-
-        using (var command = connection.Command(
-            "SELECT coalesce(s.survivor_id, e.profile_id), e.type, e.name, e.timestamp, e.source_id, " +
-            "CASE WHEN e.type = 'track' THEN e.properties END, CASE WHEN e.type = 'identify' THEN e.traits END, " + DuckDbProfileStore.EventTimeZone("e") + " " +
-            "FROM events e LEFT JOIN profile_survivors s ON s.profile_id = e.profile_id " +
-            "WHERE e.profile_id IN (SELECT profile_id FROM refresh_ids UNION ALL SELECT profile_id FROM profile_survivors WHERE survivor_id IN (SELECT profile_id FROM refresh_ids)) " +
-            "ORDER BY e.timestamp, e.seq"))
-        using (var r = command.ExecuteReader())
+        void ReadEvents(string where, params (string Name, object Value)[] parameters)
         {
+            using var command = connection.Command(
+                "SELECT coalesce(s.survivor_id, e.profile_id), e.seq, e.type, e.name, e.timestamp, e.source_id, " +
+                $"CASE WHEN e.type = 'track' AND {PropertiesMatter} THEN e.properties END, CASE WHEN e.type = 'identify' THEN e.traits END, " +
+                DuckDbProfileStore.EventTimeZone("e") + " FROM events e LEFT JOIN profile_survivors s ON s.profile_id = e.profile_id WHERE " + where, parameters);
+            using var r = command.ExecuteReader();
             while (r.Read())
             {
                 var owner = r.GetInt64(0);
-                if (!live.Contains(owner)) continue;
-                var rows = Of(owner);
-                var type = EventTypes.TryParse(r.GetString(1), out var t) ? t : EventType.Track;
-                rows.Events.Add(new EventFact(type, NullableString(r, 2), Time(r, 3), r.GetString(4), NullableString(r, 5), NullableString(r, 7)));
-                if (type == EventType.Identify) rows.IdentifyTraits.Add(NullableString(r, 6));
+                var seq = r.GetInt64(1);
+                if (!live.Contains(owner) || (kept.TryGetValue(owner, out var k) && seq <= k.Through)) continue;
+                var type = EventTypes.TryParse(r.GetString(2), out var t) ? t : EventType.Track;
+                Of(owner).Add(new EventFact(type, NullableString(r, 3), Time(r, 4), r.GetString(5), NullableString(r, 6), NullableString(r, 8)), seq,
+                    type == EventType.Identify ? NullableString(r, 7) : null);
             }
         }
-        using (var command = connection.Command("SELECT profile_id, type, value FROM profile_identifiers WHERE profile_id IN (SELECT profile_id FROM refresh_ids)"))
+        const string Owners = "e.profile_id IN (SELECT profile_id FROM {0} UNION ALL SELECT profile_id FROM profile_survivors WHERE survivor_id IN (SELECT profile_id FROM {0}))";
+        if (kept.Count < ids.Count)
+        {
+            Temp(connection, "refresh_full", [.. ids.Where(id => !kept.ContainsKey(id))]);
+            ReadEvents(string.Format(CultureInfo.InvariantCulture, Owners, "refresh_full"));
+        }
+        if (kept.Count > 0)
+        {
+            // Restricted to the sequence numbers resolved since the oldest summary, so DuckDB skips the row groups before.
+            Temp(connection, "refresh_kept", [.. kept.Keys]);
+            ReadEvents("e.seq > $from AND e.seq <= $through AND " + string.Format(CultureInfo.InvariantCulture, Owners, "refresh_kept"),
+                ("from", kept.Values.Min(k => k.Through)), ("through", through!.Value));
+        }
+        using (var command = connection.Command("SELECT profile_id, type, value FROM profile_identifiers WHERE type = 'email' AND profile_id IN (SELECT profile_id FROM refresh_ids)"))
         using (var r = command.ExecuteReader())
         {
             while (r.Read()) Of(r.GetInt64(0)).Identifiers.Add(new Identifier(r.GetString(1), r.GetString(2)));
@@ -355,7 +370,23 @@ sealed class DuckDbAudienceStore(DuckDbDatabase db) : IAudienceStore
         Run(connection, DerivedSql.Households("(SELECT household_id FROM refresh_households)"));
         Run(connection, "DELETE FROM profile_refresh WHERE profile_id IN (SELECT profile_id FROM refresh_ids)");
         tx.Commit();
+        if (through is { } resolved) summaries.Keep(version, resolved, live, facts);
         return ids.Count;
+    }
+
+    /// <summary>
+    /// Whether a track event's properties can change its profile's traits, as ProfileEventSummary tells (or
+    /// more: any name with other than ASCII letters): the others are not read into .NET at all.
+    /// </summary>
+    const string PropertiesMatter =
+        "(contains(e.properties, 'channel') OR contains(e.properties, '\\u') OR e.name ILIKE '%consent%' OR e.name ILIKE 'order completed' " +
+        "OR length(e.name) <> strlen(e.name))";
+
+    /// <summary>Reads how far identity resolution got: events are put in profiles up to there (null before it ran).</summary>
+    static long? ResolvedThrough(DuckDBConnection connection)
+    {
+        using var command = connection.Command("SELECT through_seq FROM identity_progress WHERE id = 1");
+        return command.ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : null;
     }
 
     static void Run(DuckDBConnection connection, string sql)

@@ -1,15 +1,25 @@
 using System.Globalization;
 using CommonGround.Events;
 using CommonGround.Identity;
+using CommonGround.Profiles;
 using CommonGround.Records;
 using DuckDB.NET.Data;
 using static CommonGround.Storage.DuckDb.DuckDbValues;
 
 namespace CommonGround.Storage.DuckDb;
 
-sealed class DuckDbIdentityStore(DuckDbDatabase db) : IIdentityStore
+sealed class DuckDbIdentityStore(DuckDbDatabase db, ProfileEventSummaries summaries) : IIdentityStore
 {
     public Task<IReadOnlyList<SequencedEvidence>> ReadEvidenceAsync(long afterSequence, int limit, CancellationToken ct)
+    {
+        // Numbers are given without gaps but for rolled-back writes: the next `limit` numbers usually hold a full
+        // step, and reading them lets DuckDB skip the rest of a backlog instead of sorting it. Fewer found (a gap, or
+        // the end): read without the bound.
+        var items = ReadEvidence(afterSequence, limit, afterSequence + limit);
+        return Task.FromResult<IReadOnlyList<SequencedEvidence>>(items.Count == limit ? items : ReadEvidence(afterSequence, limit, long.MaxValue));
+    }
+
+    List<SequencedEvidence> ReadEvidence(long afterSequence, int limit, long through)
     {
         using var connection = db.Connect();
         // Both lists from one snapshot: read apart, a commit in between could put a customer's number in the
@@ -17,8 +27,10 @@ sealed class DuckDbIdentityStore(DuckDbDatabase db) : IIdentityStore
         using var tx = connection.BeginTransaction();
         var items = new List<SequencedEvidence>();
         using (var events = connection.Command(
-            "SELECT seq, source_id, message_id, type, user_id, anonymous_id, previous_id, group_id, timestamp, received_at, traits, context " +
-            "FROM events WHERE seq > $after ORDER BY seq LIMIT $limit", ("after", afterSequence), ("limit", limit)))
+            // A context that names no identifier (IdentityEvidence reads traits and device) is not read into .NET.
+            "SELECT seq, source_id, message_id, type, user_id, anonymous_id, previous_id, group_id, timestamp, received_at, traits, " +
+            "CASE WHEN contains(context, '\"traits\"') OR contains(context, '\"device\"') OR contains(context, '\\u') THEN context END " +
+            "FROM events WHERE seq > $after AND seq <= $through ORDER BY seq LIMIT $limit", ("after", afterSequence), ("through", through), ("limit", limit)))
         using (var r = events.ExecuteReader())
         {
             while (r.Read())
@@ -41,7 +53,7 @@ sealed class DuckDbIdentityStore(DuckDbDatabase db) : IIdentityStore
         }
         using (var customers = connection.Command(
             "SELECT seq, source_id, customer_id, email, phone, first_name, last_name, address_line, postal_code, city, country, company, created_at " +
-            "FROM customers WHERE seq > $after ORDER BY seq LIMIT $limit", ("after", afterSequence), ("limit", limit)))
+            "FROM customers WHERE seq > $after AND seq <= $through ORDER BY seq LIMIT $limit", ("after", afterSequence), ("through", through), ("limit", limit)))
         using (var r = customers.ExecuteReader())
         {
             while (r.Read())
@@ -67,7 +79,7 @@ sealed class DuckDbIdentityStore(DuckDbDatabase db) : IIdentityStore
         // Each list is complete up to its own last number, so the first `limit` of both together are too.
         items.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
         if (items.Count > limit) items.RemoveRange(limit, items.Count - limit);
-        return Task.FromResult<IReadOnlyList<SequencedEvidence>>(items);
+        return items;
     }
 
     public Task<IdentityCheckpoint?> LoadCheckpointAsync(CancellationToken ct)
@@ -101,6 +113,7 @@ sealed class DuckDbIdentityStore(DuckDbDatabase db) : IIdentityStore
         {
             db.WriteLock.Release();
         }
+        summaries.Forget(changes.MovedEvents());
     }
 
     void Save(IdentityChanges c)
@@ -131,6 +144,8 @@ sealed class DuckDbIdentityStore(DuckDbDatabase db) : IIdentityStore
                 "WHERE profile_survivors.survivor_id = s.profile_id AND s.merged_into IS NOT NULL");
             Execute(connection, "INSERT INTO profile_refresh SELECT DISTINCT profile_id FROM stage_profiles");
         }
+        Stage(connection, "stage_touched", "profile_id BIGINT", Latest(c.Touched, p => p.Value), (row, p) => row.AppendValue(p.Value).EndRow(),
+            "INSERT INTO profile_refresh SELECT profile_id FROM stage_touched");
 
         var events = Latest(c.EventProfiles, e => e.Sequence);
         if (events.Count > 0)

@@ -30,9 +30,10 @@ public sealed class DuckDbStore : IStore
         ApiKeys = new DuckDbApiKeyStore(db);
         Catalog = new DuckDbCatalogStore(db);
         Records = new DuckDbRecordStore(db);
-        Identity = new DuckDbIdentityStore(db);
+        var summaries = new ProfileEventSummaries();
+        Identity = new DuckDbIdentityStore(db, summaries);
         Profiles = new DuckDbProfileStore(db, Sources);
-        Audiences = new DuckDbAudienceStore(db);
+        Audiences = new DuckDbAudienceStore(db, summaries);
         Campaigns = new DuckDbCampaignStore(db, Audiences);
         ContactPolicy = new DuckDbContactPolicyStore(db);
         SuppressionLists = new DuckDbSuppressionListStore(db);

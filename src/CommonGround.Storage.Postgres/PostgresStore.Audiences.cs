@@ -34,7 +34,7 @@ public sealed partial class PostgresStore
     /// and run as one statement each, snapshots written by INSERT ... SELECT, and the derived relations
     /// recomputed for queued profiles with <see cref="ProfileTraitRow"/>.
     /// </summary>
-    private sealed class AudienceStore(NpgsqlDataSource db) : IAudienceStore
+    private sealed class AudienceStore(NpgsqlDataSource db, ProfileEventSummaries summaries) : IAudienceStore
     {
         private const string Columns = "id, name, team, description, rule::text, text, created_by, created_at, updated_by, updated_at";
         private static readonly AudienceSqlCompiler Compiler = new(PostgresSqlDialect.Instance);
@@ -274,6 +274,7 @@ public sealed partial class PostgresStore
         /// </summary>
         private async Task<int> RefreshBatchAsync(int limit, CancellationToken ct)
         {
+            var version = summaries.Version;
             await using var connection = await db.OpenConnectionAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
             var queued = new List<long>();
@@ -298,24 +299,38 @@ public sealed partial class PostgresStore
             await ReadAsync("SELECT profile_id FROM profiles WHERE profile_id = ANY($1) AND merged_into IS NULL AND NOT retired",
                 r => live.Add(r.GetInt64(0)));
 
-            var facts = new Dictionary<long, ProfileRows>();
+            // Profiles with a summary from an earlier refresh fold in only the events resolved since it; the others are read in full.
+            long? through = null;
+            await using (var command = new NpgsqlCommand("SELECT through_seq FROM identity_progress WHERE id = 1", connection, tx))
+                if (await command.ExecuteScalarAsync(ct) is long resolved) through = resolved;
+            var kept = through is null ? new() : summaries.Take(ids);
+            var facts = kept.ToDictionary(k => k.Key, k => new ProfileRows { Events = k.Value.Summary, LastSequence = k.Value.Through, Resumed = true });
             ProfileRows Of(long id) => facts.TryGetValue(id, out var f) ? f : facts[id] = new ProfileRows();
-
-            await ReadAsync(
-                "SELECT coalesce(s.survivor_id, e.profile_id), e.type, e.name, e.\"timestamp\", e.source_id, " +
-                "CASE WHEN e.type = 'track' THEN e.properties::text END, CASE WHEN e.type = 'identify' THEN e.traits::text END, e.context->>'timezone' " +
-                "FROM events e LEFT JOIN profile_survivors s ON s.profile_id = e.profile_id " +
-                "WHERE e.profile_id = ANY($1) OR e.profile_id IN (SELECT profile_id FROM profile_survivors WHERE survivor_id = ANY($1)) " +
-                "ORDER BY e.\"timestamp\", e.seq", r =>
+            async Task ReadEventsAsync(string where, long[] owners, params long[] range)
+            {
+                await using var command = new NpgsqlCommand(
+                    "SELECT coalesce(s.survivor_id, e.profile_id), e.seq, e.type, e.name, e.\"timestamp\", e.source_id, " +
+                    "CASE WHEN e.type = 'track' THEN e.properties::text END, CASE WHEN e.type = 'identify' THEN e.traits::text END, e.context->>'timezone' " +
+                    "FROM events e LEFT JOIN profile_survivors s ON s.profile_id = e.profile_id " +
+                    "WHERE (e.profile_id = ANY($1) OR e.profile_id IN (SELECT profile_id FROM profile_survivors WHERE survivor_id = ANY($1)))" + where,
+                    connection, tx);
+                command.Parameters.Add(new NpgsqlParameter { Value = owners, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+                foreach (var value in range) command.Parameters.Add(new NpgsqlParameter { Value = value, NpgsqlDbType = NpgsqlDbType.Bigint });
+                await using var r = await command.ExecuteReaderAsync(ct);
+                while (await r.ReadAsync(ct))
                 {
                     var owner = r.GetInt64(0);
-                    if (!live.Contains(owner)) return;
-                    var rows = Of(owner);
-                    var type = EventTypes.TryParse(r.GetString(1), out var t) ? t : EventType.Track;
-                    rows.Events.Add(new EventFact(type, NullableString(r, 2), Time(r, 3), r.GetString(4), NullableString(r, 5), NullableString(r, 7)));
-                    if (type == EventType.Identify) rows.IdentifyTraits.Add(NullableString(r, 6));
-                });
-            await ReadAsync("SELECT profile_id, type, value FROM profile_identifiers WHERE profile_id = ANY($1)",
+                    var seq = r.GetInt64(1);
+                    if (!live.Contains(owner) || (kept.TryGetValue(owner, out var k) && seq <= k.Through)) continue;
+                    var type = EventTypes.TryParse(r.GetString(2), out var t) ? t : EventType.Track;
+                    Of(owner).Add(new EventFact(type, NullableString(r, 3), Time(r, 4), r.GetString(5), NullableString(r, 6), NullableString(r, 8)), seq,
+                        type == EventType.Identify ? NullableString(r, 7) : null);
+                }
+            }
+            if (kept.Count < ids.Length) await ReadEventsAsync("", [.. ids.Where(id => !kept.ContainsKey(id))]);
+            if (kept.Count > 0)
+                await ReadEventsAsync(" AND e.seq > $2 AND e.seq <= $3", [.. kept.Keys], kept.Values.Min(k => k.Through), through!.Value);
+            await ReadAsync("SELECT profile_id, type, value FROM profile_identifiers WHERE type = 'email' AND profile_id = ANY($1)",
                 r => Of(r.GetInt64(0)).Identifiers.Add(new Identifier(r.GetString(1), r.GetString(2))));
             var households = new HashSet<string>(StringComparer.Ordinal);
             await ReadAsync(
@@ -401,6 +416,7 @@ public sealed partial class PostgresStore
                 await command.ExecuteNonQueryAsync(ct);
             }
             await tx.CommitAsync(ct);
+            if (through is { } progress) summaries.Keep(version, progress, live, facts);
             return ids.Length;
 
             async Task ReadAsync(string sql, Action<NpgsqlDataReader> read)

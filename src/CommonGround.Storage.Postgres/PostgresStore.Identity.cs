@@ -1,6 +1,7 @@
 using System.Data;
 using CommonGround.Events;
 using CommonGround.Identity;
+using CommonGround.Profiles;
 using CommonGround.Records;
 using Npgsql;
 using NpgsqlTypes;
@@ -9,7 +10,7 @@ namespace CommonGround.Storage.Postgres;
 
 public sealed partial class PostgresStore
 {
-    private sealed class IdentityStore(NpgsqlDataSource db) : IIdentityStore
+    private sealed class IdentityStore(NpgsqlDataSource db, ProfileEventSummaries summaries) : IIdentityStore
     {
         public async Task<IReadOnlyList<SequencedEvidence>> ReadEvidenceAsync(long afterSequence, int limit, CancellationToken ct)
         {
@@ -123,6 +124,12 @@ public sealed partial class PostgresStore
                     "INSERT INTO profile_survivors SELECT profile_id, merged_into FROM profiles_incoming WHERE merged_into IS NOT NULL ORDER BY profile_id; " +
                     "UPDATE profile_survivors t SET survivor_id = s.merged_into FROM profiles_incoming s WHERE t.survivor_id = s.profile_id AND s.merged_into IS NOT NULL; " +
                     "INSERT INTO profile_refresh (profile_id) SELECT DISTINCT profile_id FROM profiles_incoming", ct);
+            }
+            if (c.Touched.Count > 0)
+            {
+                await using var queue = new NpgsqlCommand("INSERT INTO profile_refresh (profile_id) SELECT DISTINCT unnest($1::bigint[])", connection, tx);
+                queue.Parameters.Add(new NpgsqlParameter { Value = c.Touched.Select(p => p.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+                await queue.ExecuteNonQueryAsync(ct);
             }
 
             var eventProfiles = Latest(c.EventProfiles, e => e.Sequence);
@@ -261,6 +268,7 @@ public sealed partial class PostgresStore
                 "AND (customers.household_id, customers.business_id) IS DISTINCT FROM (s.household_id, s.business_id)", ct);
 
             await tx.CommitAsync(ct);
+            summaries.Forget(c.MovedEvents());
         }
 
         /// <summary>One row per key, the last given winning: an upsert may not touch a row twice.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using CommonGround.Profiles;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -33,9 +34,10 @@ public sealed partial class PostgresStore : IStore
         ApiKeys = new ApiKeyStore(_db);
         Catalog = new CatalogStore(_db);
         Records = new RecordStore(_db);
-        Identity = new IdentityStore(_db);
+        var summaries = new ProfileEventSummaries();
+        Identity = new IdentityStore(_db, summaries);
         Profiles = new ProfileStore(_db, Sources);
-        Audiences = new AudienceStore(_db);
+        Audiences = new AudienceStore(_db, summaries);
         Campaigns = new CampaignStore(_db, Audiences);
         ContactPolicy = new ContactPolicyStore(_db);
         SuppressionLists = new SuppressionListStore(_db);

@@ -300,6 +300,43 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
+    public async Task Issue3_a_refresh_folds_in_later_events_as_if_it_read_the_whole_history_again()
+    {
+        await SeedSourcesAsync();
+        await Store.Events.AppendAsync(
+        [
+            At("f1", EventType.Identify, "u-fay", 10, traits: """{"plan":"gold","tier":1}"""),
+            At("f2", EventType.Track, "u-fay", 9, "Order Completed", """{"order_id":"o-1","revenue":10,"currency":"EUR"}"""),
+            At("f3", EventType.Page, "u-fay", 8),
+        ], Ct);
+        var resolver = NewResolver();
+        await resolver.CatchUpAsync(null, Ct);
+        var fay = (await Store.Profiles.FindAsync(new Identifier("userId", "u-fay"), Ct))!.Value.Value;
+        var names = new Dictionary<long, string> { [fay] = "Fay" };
+        Assert.Equal("Fay", await MembersAsync(names, "plan = \"gold\" and order_count = 1"));
+
+        // Arriving late: an identify older than the first (its plan loses), the same order again, an older order.
+        await Store.Events.AppendAsync(
+        [
+            At("f4", EventType.Identify, "u-fay", 20, traits: """{"plan":"silver","region":"north"}"""),
+            At("f5", EventType.Identify, "u-fay", 1, traits: """{"tier":2}"""),
+            At("f6", EventType.Track, "u-fay", 2, "Order Completed", """{"order_id":"o-1","revenue":10,"currency":"EUR"}"""),
+            At("f7", EventType.Track, "u-fay", 30, "Order Completed", """{"order_id":"o-2","revenue":5,"currency":"eur"}"""),
+        ], Ct);
+        await resolver.CatchUpAsync(null, Ct);
+        const string Expected = "plan = \"gold\" and region = \"north\" and tier = 2 and order_count = 2 and revenue = 15 and currency = \"EUR\" " +
+            "and first_seen before 25 days ago and last_seen in the last 2 days and channels = \"web\"";
+        Assert.Equal("Fay", await MembersAsync(names, Expected + " and event_count = 7"));
+
+        // Reopened, the store reads the profile's whole history once: the same row, one event more.
+        await Test.CloseAsync();
+        await Test.ReopenAsync(Ct);
+        await Store.Events.AppendAsync([At("f8", EventType.Page, "u-fay", 3)], Ct);
+        await NewResolver().CatchUpAsync(null, Ct);
+        Assert.Equal("Fay", await MembersAsync(names, Expected + " and event_count = 8"));
+    }
+
+    [Fact]
     public async Task A_merge_moves_events_to_the_surviving_profile_and_an_unmerge_moves_them_back()
     {
         await SeedSourcesAsync();

@@ -47,6 +47,19 @@ public sealed record IdentityChanges(
     /// identifiers between them, which no merge explains).
     /// </summary>
     public IReadOnlyList<ProfileId> Repoint { get; init; } = [];
+
+    /// <summary>
+    /// Profiles whose derived rows must be recomputed (they got events) although their own row and
+    /// identifiers did not change; queued with those of <see cref="Profiles"/>.
+    /// </summary>
+    public IReadOnlyList<ProfileId> Touched { get; init; } = [];
+
+    /// <summary>
+    /// The profiles whose earlier events this step moves (merges made or undone, unmerges): what they
+    /// summarised of their events before no longer holds (<see cref="Profiles.ProfileEventSummaries"/>).
+    /// </summary>
+    public IEnumerable<long> MovedEvents() =>
+        Merges.SelectMany(m => new[] { m.Survivor.Value, m.Absorbed.Value }).Concat(Repoint.Select(p => p.Value));
 }
 
 /// <summary>The profile an event (by its sequence number) was resolved into.</summary>

@@ -68,6 +68,11 @@ public sealed record IdentityEvidence(EvidenceReference Reference, DateTimeOffse
 
     static void AddContext(List<ObservedIdentifier> ids, string json)
     {
+        // Most contexts name neither member: parsing them was a large part of resolving an event. A member's
+        // name can only be spelt otherwise with a \u escape.
+        if (!json.Contains("\"traits\"", StringComparison.Ordinal) && !json.Contains("\"device\"", StringComparison.Ordinal)
+            && !json.Contains("\\u", StringComparison.Ordinal))
+            return;
         try
         {
             using var doc = JsonDocument.Parse(json);

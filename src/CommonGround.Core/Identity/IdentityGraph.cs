@@ -106,6 +106,15 @@ public sealed class IdentityGraph
     /// <summary>Distinct identifiers known (including those a conflict left without a profile).</summary>
     public int IdentifierCount => _idCount;
 
+    /// <summary>The highest profile id given so far: profiles are numbered from 1 as they are created.</summary>
+    public long LastProfileId => _nodeCount;
+
+    /// <summary>The identifiers first seen after the graph held <paramref name="count"/> (see <see cref="IdentifierCount"/>), in that order.</summary>
+    public IEnumerable<Identifier> IdentifiersSince(int count)
+    {
+        for (var i = Math.Max(0, count); i < _idCount; i++) yield return IdentifierAt(i);
+    }
+
     /// <summary>Observations recorded (those with at least one usable identifier).</summary>
     public int ObservationCount => _observations.Count;
 

@@ -45,10 +45,18 @@ public sealed class IdentityResolver(IStore store, IdentityOptions identity, Hou
         try
         {
             var graph = await LoadAsync(ct);
+            long unrefreshed = 0;
             while (true)
             {
                 var n = await StepAsync(graph, ct);
-                await RefreshAsync(ct);
+                // Refreshed once caught up, or after RefreshAfter evidence when far behind: a profile touched by
+                // several steps is refreshed once, and derived rows never lag far behind.
+                unrefreshed += n;
+                if (n < StepSize || unrefreshed >= RefreshAfter)
+                {
+                    await RefreshAsync(ct);
+                    unrefreshed = 0;
+                }
                 if (n == 0) break;
                 total += n;
                 progress?.Report(total);
@@ -169,6 +177,8 @@ public sealed class IdentityResolver(IStore store, IdentityOptions identity, Hou
 
         var mergesBefore = graph.Merges.Count;
         var conflictsBefore = graph.Conflicts.Count;
+        var identifiersBefore = graph.IdentifierCount;
+        var profilesBefore = graph.LastProfileId;
         var touched = new HashSet<ProfileId>();
         var householdRows = new Dictionary<string, HouseholdRow>(StringComparer.Ordinal);
         var businessRows = new Dictionary<string, BusinessRow>(StringComparer.Ordinal);
@@ -202,19 +212,36 @@ public sealed class IdentityResolver(IStore store, IdentityOptions identity, Hou
             merges.Add(m);
             touched.Add(m.Survivor);
         }
+        // Written: what changed. An identifier's profile changes when it is first seen or when its profile
+        // merges; a profile's row when it is created or absorbed. The other touched profiles only got events:
+        // they are queued for their derived rows. (Rewriting every identifier of every touched profile was
+        // most of a step's save.)
         var identifiers = new List<IdentifierLink>();
         var written = new HashSet<ProfileId>();
+        var queued = new HashSet<ProfileId>();
+        void Write(Identifier identifier, ProfileId profile)
+        {
+            var link = Link(identifier, profile);
+            identifiers.Add(link);
+            if (link.BusinessId is not null && BusinessKey.FromEmail(identifier.Value) is { } b)
+                businessRows.TryAdd(b.Id, new BusinessRow(b.Id, b.Key, null, b.Domain, null));
+        }
+        foreach (var identifier in graph.IdentifiersSince(identifiersBefore))
+        {
+            if (graph.ProfileOf(identifier) is { } profile) Write(identifier, profile);
+        }
+        foreach (var m in merges)
+        {
+            if (graph.GetProfile(m.Survivor) is not { } profile || !written.Add(profile.Id)) continue;
+            foreach (var identifier in profile.Identifiers) Write(identifier, profile.Id);
+        }
         foreach (var id in touched)
         {
-            if (graph.GetProfile(id) is not { } profile || !written.Add(profile.Id)) continue;
-            profiles[profile.Id] = new ProfileState(profile.Id, profile.CreatedAt, 0, null, false);
-            foreach (var identifier in profile.Identifiers)
-            {
-                var link = Link(identifier, profile.Id);
-                identifiers.Add(link);
-                if (link.BusinessId is not null && BusinessKey.FromEmail(identifier.Value) is { } b)
-                    businessRows.TryAdd(b.Id, new BusinessRow(b.Id, b.Key, null, b.Domain, null));
-            }
+            if (graph.GetProfile(id) is not { } profile) continue;
+            if (profile.Id.Value > profilesBefore || written.Contains(profile.Id))
+                profiles[profile.Id] = new ProfileState(profile.Id, profile.CreatedAt, 0, null, false);
+            else
+                queued.Add(profile.Id);
         }
         foreach (var m in merges)
         {
@@ -230,7 +257,7 @@ public sealed class IdentityResolver(IStore store, IdentityOptions identity, Hou
         var checkpoint = now - _lastCheckpoint >= CheckpointInterval ? Checkpoint(graph) : null;
         await store.Identity.SaveAsync(new IdentityChanges(
             _through, now, identifiers, [.. profiles.Values], merges, conflicts, [.. householdRows.Values],
-            [.. businessRows.Values], customers, links, checkpoint) { EventProfiles = eventProfiles }, ct);
+            [.. businessRows.Values], customers, links, checkpoint) { EventProfiles = eventProfiles, Touched = [.. queued] }, ct);
         return batch.Count;
     }
 
@@ -242,6 +269,9 @@ public sealed class IdentityResolver(IStore store, IdentityOptions identity, Hou
 
     /// <summary>Profiles whose audience rows are recomputed per transaction.</summary>
     public int RefreshSize { get; init; } = 20_000;
+
+    /// <summary>While catching up, derived rows are refreshed at least after this much evidence.</summary>
+    public int RefreshAfter { get; init; } = 100_000;
 
     IdentifierLink Link(Identifier identifier, ProfileId profile) =>
         new(identifier, profile, identifier.Type == IdentifierTypes.Email ? BusinessKey.FromEmail(identifier.Value)?.Id : null);

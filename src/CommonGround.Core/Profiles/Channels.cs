@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CommonGround.Events;
 
 namespace CommonGround.Profiles;
@@ -32,15 +33,28 @@ public static class Channels
             case EventType.Page: return "web";
             case EventType.Screen: return "app";
             case EventType.Track when name is not null:
-                var lower = name.ToLowerInvariant();
-                foreach (var (word, channel) in Words)
-                {
-                    if (word == "ad" ? IsWord(lower, "ad") : lower.Contains(word, StringComparison.Ordinal))
-                        return channel;
-                }
-                return null;
+                // Refreshing traits asks this for every event; a workspace has few event names.
+                if (ByName.TryGetValue(name, out var known)) return known;
+                var found = OfName(name);
+                if (ByName.Count < MaxNames) ByName.TryAdd(name, found);
+                return found;
             default: return null;
         }
+    }
+
+    const int MaxNames = 10_000;
+    static readonly ConcurrentDictionary<string, string?> ByName = new(StringComparer.Ordinal);
+
+    /// <summary>The channel a track event's name says.</summary>
+    static string? OfName(string name)
+    {
+        var lower = name.ToLowerInvariant();
+        foreach (var (word, channel) in Words)
+        {
+            if (word == "ad" ? IsWord(lower, "ad") : lower.Contains(word, StringComparison.Ordinal))
+                return channel;
+        }
+        return null;
     }
 
     static bool IsWord(string text, string word) =>

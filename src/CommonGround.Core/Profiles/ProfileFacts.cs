@@ -43,78 +43,17 @@ public static class ProfileFacts
     /// Computed traits. Orders count once each: order records, plus "Order Completed" events whose
     /// order_id no record has (the revenue of such an event is its revenue, total or value property).
     /// </summary>
+    /// <remarks>Folds <paramref name="events"/> (oldest first) into a <see cref="ProfileEventSummary"/>, which the refresh of derived rows keeps.</remarks>
     public static ProfileTraits Traits(IReadOnlyList<EventFact> events, IReadOnlyList<OrderRecord> orders,
         IReadOnlyList<ProfileRecord> records, IReadOnlyDictionary<string, Source> sources)
     {
-        DateTimeOffset? first = null, last = null;
-        var channels = new Dictionary<string, (long Count, DateTimeOffset Last)>(StringComparer.Ordinal);
-        var teams = new Dictionary<string, (long Count, DateTimeOffset? Last)>(StringComparer.Ordinal);
-        var consents = new Dictionary<(string, string), ConsentState>();
-        var orderIds = new HashSet<string>(orders.Select(o => o.OrderId), StringComparer.Ordinal);
-        var orderCount = orders.Count;
-        var revenue = orders.Sum(o => o.Total);
-        var currencies = new HashSet<string>(orders.Select(o => o.Currency).OfType<string>(), StringComparer.OrdinalIgnoreCase);
-        (string? Zone, DateTimeOffset At) zone = (null, DateTimeOffset.MinValue);
-
-        foreach (var e in events)
-        {
-            if (e.TimeZone is { } z && e.Timestamp >= zone.At && TimeZones.Known(z) is { } named) zone = (named, e.Timestamp);
-            if (first is null || e.Timestamp < first) first = e.Timestamp;
-            if (last is null || e.Timestamp > last) last = e.Timestamp;
-            var team = sources.TryGetValue(e.SourceId, out var source) ? source.Team : e.SourceId;
-            var t = teams.GetValueOrDefault(team);
-            teams[team] = (t.Count + 1, t.Last is { } tl && tl > e.Timestamp ? tl : e.Timestamp);
-
-            using var properties = Parse(e.Properties);
-            var root = properties?.RootElement;
-            if (Channels.Of(e.Type, e.Name, Text(root, "channel")) is { } channel)
-            {
-                var c = channels.GetValueOrDefault(channel);
-                channels[channel] = (c.Count + 1, c.Last > e.Timestamp ? c.Last : e.Timestamp);
-            }
-            if (e.Type != EventType.Track || e.Name is null) continue;
-            if (e.Name.Contains("consent", StringComparison.OrdinalIgnoreCase) && Consent(e, root) is { } consent)
-            {
-                var key = (consent.Channel, consent.Purpose);
-                if (!consents.TryGetValue(key, out var known) || known.At <= consent.At) consents[key] = consent;
-            }
-            else if (e.Name.Equals("Order Completed", StringComparison.OrdinalIgnoreCase))
-            {
-                var id = Text(root, "order_id") ?? Text(root, "orderId");
-                if (id is not null && !orderIds.Add(id)) continue;
-                orderCount++;
-                revenue += Number(root, "revenue") ?? Number(root, "total") ?? Number(root, "value") ?? 0m;
-                if (Text(root, "currency") is { } currency) currencies.Add(currency);
-            }
-        }
-        foreach (var r in records)
-        {
-            if (r.CreatedAt is not { } at) continue;
-            if (first is null || at < first) first = at;
-            if (last is null || at > last) last = at;
-        }
-        foreach (var o in orders)
-        {
-            if (first is null || o.OrderedAt < first) first = o.OrderedAt;
-            if (last is null || o.OrderedAt > last) last = o.OrderedAt;
-            using var properties = Parse(o.Properties);
-            // An order says where it was placed ("store", "online"); an order with no say is not counted.
-            if (Text(properties?.RootElement, "channel") is { } placed && Channels.Of(EventType.Track, "Order", placed) is { } channel)
-            {
-                var c = channels.GetValueOrDefault(channel);
-                channels[channel] = (c.Count + 1, c.Last > o.OrderedAt ? c.Last : o.OrderedAt);
-            }
-        }
-        return new ProfileTraits(
-            first, last, events.Count, orderCount, revenue, currencies.Count == 1 ? currencies.First().ToUpperInvariant() : null,
-            [.. channels.OrderByDescending(c => c.Value.Last).Select(c => new ChannelUse(c.Key, c.Value.Count, c.Value.Last))],
-            [.. consents.Values.OrderBy(c => c.Channel, StringComparer.Ordinal).ThenBy(c => c.Purpose, StringComparer.Ordinal)],
-            [.. teams.OrderByDescending(t => t.Value.Count).Select(t => new TeamActivity(t.Key, t.Value.Count, t.Value.Last))],
-            zone.Zone ?? RecordTimeZone(records));
+        var summary = new ProfileEventSummary();
+        for (var i = 0; i < events.Count; i++) summary.Add(events[i], i, null);
+        return summary.Traits(orders, records, sources);
     }
 
     /// <summary>The newest customer record's time zone trait (<c>timezone</c>, <c>time_zone</c> or <c>timeZone</c>), when it names a known zone.</summary>
-    static string? RecordTimeZone(IReadOnlyList<ProfileRecord> records)
+    internal static string? RecordTimeZone(IReadOnlyList<ProfileRecord> records)
     {
         foreach (var r in records.OrderByDescending(r => r.CreatedAt ?? DateTimeOffset.MinValue))
         {
@@ -138,48 +77,17 @@ public static class ProfileFacts
     /// <param name="identifyTraits">The traits JSON of each identify call, oldest first.</param>
     public static string? CustomTraits(IEnumerable<ProfileRecord> records, IEnumerable<string?> identifyTraits)
     {
-        var merged = new System.Text.Json.Nodes.JsonObject();
-        void Column(string name, string? value)
-        {
-            if (!string.IsNullOrWhiteSpace(value)) merged[name] = value;
-        }
-        void Members(string? json)
-        {
-            if (json is not { Length: > 2 }) return;
-            System.Text.Json.Nodes.JsonNode? node;
-            try
-            {
-                node = System.Text.Json.Nodes.JsonNode.Parse(json);
-            }
-            catch (JsonException)
-            {
-                return;
-            }
-            if (node is not System.Text.Json.Nodes.JsonObject obj) return;
-            foreach (var (name, value) in obj) merged[name] = value?.DeepClone();
-        }
-        foreach (var r in records)
-        {
-            Column("email", r.Email);
-            Column("phone", r.Phone);
-            Column("first_name", r.FirstName);
-            Column("last_name", r.LastName);
-            Column("address_line", r.AddressLine);
-            Column("postal_code", r.PostalCode);
-            Column("city", r.City);
-            Column("country", r.Country);
-            Column("company", r.Company);
-            Members(r.Traits);
-        }
-        foreach (var traits in identifyTraits) Members(traits);
-        return merged.Count == 0 ? null : merged.ToJsonString();
+        var summary = new ProfileEventSummary();
+        var sequence = 0L;
+        foreach (var traits in identifyTraits) summary.AddTraits(traits, DateTimeOffset.MinValue, sequence++);
+        return summary.CustomTraits([.. records]);
     }
 
     /// <summary>
     /// A consent change as CommonGround and common consent tools send it: properties channel, purpose
     /// (default "marketing") and granted (boolean) or status ("granted", "withdrawn", "opted_out", ...).
     /// </summary>
-    static ConsentState? Consent(EventFact e, JsonElement? properties)
+    internal static ConsentState? Consent(EventFact e, JsonElement? properties)
     {
         var channel = Text(properties, "channel");
         if (channel is null) return null;
@@ -196,7 +104,7 @@ public static class ProfileFacts
             granted.Value, e.Timestamp, e.SourceId);
     }
 
-    static JsonDocument? Parse(string? json)
+    internal static JsonDocument? Parse(string? json)
     {
         if (json is not { Length: > 2 }) return null;
         try
@@ -212,10 +120,10 @@ public static class ProfileFacts
         return null;
     }
 
-    static string? Text(JsonElement? obj, string name) =>
+    internal static string? Text(JsonElement? obj, string name) =>
         obj is { } o && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    static decimal? Number(JsonElement? obj, string name) =>
+    internal static decimal? Number(JsonElement? obj, string name) =>
         obj is { } o && o.TryGetProperty(name, out var v)
             ? v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d) ? d
               : v.ValueKind == JsonValueKind.String && decimal.TryParse(v.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var s) ? s : null

@@ -26,6 +26,17 @@ public sealed record ProfileTraitRow(ProfileId Id, string? HouseholdId, string? 
     public static ProfileTraitRow Build(ProfileId id, IReadOnlyList<EventFact> events, IReadOnlyList<string?> identifyTraits,
         IReadOnlyList<OrderRecord> orders, IReadOnlyList<(ProfileRecord Record, string? HouseholdId)> records, IReadOnlyList<Identifier> identifiers)
     {
+        var summary = new ProfileEventSummary();
+        for (var i = 0; i < events.Count; i++) summary.Add(events[i], i, null);
+        for (var i = 0; i < identifyTraits.Count; i++) summary.AddTraits(identifyTraits[i], DateTimeOffset.MinValue, i);
+        return Build(id, summary, orders, records, identifiers);
+    }
+
+    /// <summary>Builds the row from a profile's event summary and the rest a store read of it.</summary>
+    /// <param name="records">Customer records in stored order, each with its household.</param>
+    public static ProfileTraitRow Build(ProfileId id, ProfileEventSummary events,
+        IReadOnlyList<OrderRecord> orders, IReadOnlyList<(ProfileRecord Record, string? HouseholdId)> records, IReadOnlyList<Identifier> identifiers)
+    {
         var profileRecords = records.Select(r => r.Record).ToList();
         var ordered = ProfileFacts.Order(identifiers);
         return new ProfileTraitRow(
@@ -33,26 +44,40 @@ public sealed record ProfileTraitRow(ProfileId Id, string? HouseholdId, string? 
             records.LastOrDefault(r => r.HouseholdId is not null).HouseholdId,
             ProfileFacts.DisplayName(profileRecords, ordered),
             ordered.FirstOrDefault(i => i.Type == IdentifierTypes.Email).Value,
-            ProfileFacts.Traits(events, orders, profileRecords, NoSources),
-            ProfileFacts.CustomTraits(profileRecords, identifyTraits));
+            events.Traits(orders, profileRecords, NoSources),
+            events.CustomTraits(profileRecords));
     }
 }
 
 /// <summary>What a store gathers of one profile before building its <see cref="ProfileTraitRow"/>. Not thread-safe.</summary>
 public sealed class ProfileRows
 {
-    /// <summary>The profile's events, oldest first.</summary>
-    public List<EventFact> Events { get; } = [];
+    /// <summary>
+    /// The profile's events, folded in: a summary kept from an earlier refresh plus the events since,
+    /// or a new one with all of them.
+    /// </summary>
+    public ProfileEventSummary Events { get; set; } = new();
 
-    /// <summary>Traits JSON of its identify calls, oldest first.</summary>
-    public List<string?> IdentifyTraits { get; } = [];
+    /// <summary>The highest sequence number folded into <see cref="Events"/> (0 for none).</summary>
+    public long LastSequence { get; set; }
+
+    /// <summary>True when <see cref="Events"/> came from an earlier refresh (<see cref="ProfileEventSummaries"/>).</summary>
+    public bool Resumed { get; init; }
+
+    /// <summary>Folds in one event read with its sequence number; identify calls with their traits.</summary>
+    public void Add(EventFact e, long sequence, string? identifyTraits)
+    {
+        Events.Add(e, sequence, identifyTraits);
+        if (sequence > LastSequence) LastSequence = sequence;
+    }
 
     public List<OrderRecord> Orders { get; } = [];
 
     /// <summary>Customer records in stored order, with their households.</summary>
     public List<(ProfileRecord Record, string? HouseholdId)> Records { get; } = [];
 
+    /// <summary>Its e-mail identifiers: all that the row reads of its identifiers (<see cref="ProfileTraitRow.Email"/>, the display name).</summary>
     public List<Identifier> Identifiers { get; } = [];
 
-    public ProfileTraitRow Build(long id) => ProfileTraitRow.Build(new ProfileId(id), Events, IdentifyTraits, Orders, Records, Identifiers);
+    public ProfileTraitRow Build(long id) => ProfileTraitRow.Build(new ProfileId(id), Events, Orders, Records, Identifiers);
 }

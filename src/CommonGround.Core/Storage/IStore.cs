@@ -122,6 +122,8 @@ public interface IIdentityStore
     /// <summary>
     /// Events and customer records stored after <paramref name="afterSequence"/>, in sequence order,
     /// at most <paramref name="limit"/>. A customer record updated since appears once, at its new sequence.
+    /// An event's context may be left out (null) when it names neither traits nor a device, which is all
+    /// that resolution reads of it (<see cref="IdentityEvidence.From(Events.TrackedEvent)"/>).
     /// </summary>
     Task<IReadOnlyList<SequencedEvidence>> ReadEvidenceAsync(long afterSequence, int limit, CancellationToken ct);
 
