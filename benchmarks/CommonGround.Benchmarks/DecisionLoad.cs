@@ -49,7 +49,7 @@ static class DecisionLoad
         Directory.CreateDirectory(s.Output);
         await File.WriteAllTextAsync(Path.Combine(s.Output, "decisions-http.md"), md.ToString());
         await File.WriteAllTextAsync(Path.Combine(s.Output, "decisions-http.json"),
-            JsonSerializer.Serialize(new { settings = new { s.Customers, s.Concurrency, s.Seconds, s.Warmup, s.Runs, s.Client }, runs = results }, new JsonSerializerOptions { WriteIndented = true }));
+            JsonSerializer.Serialize(new { settings = new { s.Customers, s.Concurrency, s.Seconds, s.Warmup, s.Runs, s.Client }, runs = results }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         Console.WriteLine();
         Console.WriteLine(md);
         Console.WriteLine($"Written to {Path.Combine(s.Output, "decisions-http")}.json and .md");
