@@ -326,7 +326,7 @@ sealed class DuckDbCampaignStore(DuckDbDatabase db, IAudienceStore audiences) : 
         }
         using var command = connection.Command(PlannedTarget.Sql("planned_campaigns"));
         using var r = command.ExecuteReader();
-        var (last, household, consents, lists) = (long.MinValue, (string?)null, default(ContactPolicy.ChannelConsents), (string[]?)null);
+        var (last, household, consents, lists, zone) = (long.MinValue, (string?)null, default(ContactPolicy.ChannelConsents), (string[]?)null, (string?)null);
         var columns = new int[PlannedTarget.ConsentChannels.Count];
         var listSets = new Dictionary<string, string[]>(StringComparer.Ordinal);
         while (r.Read())
@@ -340,9 +340,10 @@ sealed class DuckDbCampaignStore(DuckDbDatabase db, IAudienceStore audiences) : 
                 for (var c = 0; c < columns.Length; c++) columns[c] = r.IsDBNull(3 + c) ? 0 : r.GetInt32(3 + c);
                 consents = PlannedTarget.ConsentsOf(columns);
                 lists = NullableString(r, PlannedTarget.ListsColumn) is { } names ? SuppressionRows.Split(names, listSets) : null;
+                zone = NullableString(r, PlannedTarget.TimeZoneColumn);
                 last = profile;
             }
-            yield return new PlannedTarget(new ProfileId(profile), household, r.GetInt32(2), consents, lists);
+            yield return new PlannedTarget(new ProfileId(profile), household, r.GetInt32(2), consents, lists, zone);
         }
     }
 

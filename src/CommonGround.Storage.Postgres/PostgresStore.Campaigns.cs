@@ -279,7 +279,7 @@ public sealed partial class PostgresStore
                 PlannedTarget.Sql("(SELECT campaign_id, (n - 1)::int AS i FROM unnest($1::text[]) WITH ORDINALITY AS u(campaign_id, n))"), connection);
             command.Parameters.Add(Ids([.. campaignIds]));
             await using var r = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
-            var (last, household, consents, lists) = (long.MinValue, (string?)null, default(ChannelConsents), (string[]?)null);
+            var (last, household, consents, lists, zone) = (long.MinValue, (string?)null, default(ChannelConsents), (string[]?)null, (string?)null);
             var columns = new int[PlannedTarget.ConsentChannels.Count];
             var listSets = new Dictionary<string, string[]>(StringComparer.Ordinal);
             while (await r.ReadAsync(ct))
@@ -293,11 +293,12 @@ public sealed partial class PostgresStore
                     for (var c = 0; c < columns.Length; c++) columns[c] = await r.IsDBNullAsync(3 + c, ct) ? 0 : r.GetInt32(3 + c);
                     consents = PlannedTarget.ConsentsOf(columns);
                     lists = await r.IsDBNullAsync(PlannedTarget.ListsColumn, ct) ? null : SuppressionRows.Split(r.GetString(PlannedTarget.ListsColumn), listSets);
+                    zone = await r.IsDBNullAsync(PlannedTarget.TimeZoneColumn, ct) ? null : r.GetString(PlannedTarget.TimeZoneColumn);
                     last = profile;
-                    yield return new PlannedTarget(new ProfileId(profile), household, i, consents, lists);
+                    yield return new PlannedTarget(new ProfileId(profile), household, i, consents, lists, zone);
                     continue;
                 }
-                yield return new PlannedTarget(new ProfileId(profile), household, r.GetInt32(2), consents, lists);
+                yield return new PlannedTarget(new ProfileId(profile), household, r.GetInt32(2), consents, lists, zone);
             }
         }
 

@@ -372,6 +372,22 @@ public abstract partial class StoreConformanceTests
         Assert.Equal(ContactPolicy.Consent.Granted, consents["Bob"][Channel.Sms]);
         Assert.Equal(ContactPolicy.ChannelConsents.All(ContactPolicy.Consent.Unknown), consents["Dan"]);
     }
+
+    [Fact]
+    public async Task Planned_targets_carry_each_persons_time_zone()
+    {
+        var names = await PeopleAsync();
+        var ids = names.ToDictionary(n => n.Value, n => new ProfileId(n.Key));
+        await Store.Events.AppendAsync([At("a9", Events.EventType.Track, "u-ann", 1, "App Opened") with { Context = """{"timezone":"Asia/Tokyo"}""" }], Ct);
+        await NewResolver().CatchUpAsync(null, Ct);
+        await Store.Campaigns.AddAsync(NewCampaign("c-mail"), Ct);
+        await Store.Campaigns.SetTargetsAsync("c-mail", [new CampaignTarget(ids["Ann"], "h-1", false, false), new CampaignTarget(ids["Bob"], "h-1", false, false)], Ct);
+
+        var zones = new Dictionary<string, string?>();
+        await foreach (var t in Store.Campaigns.ReadPlannedTargetsAsync(["c-mail"], Ct)) zones[names[t.Profile.Value]] = t.TimeZone;
+        Assert.Equal("Asia/Tokyo", zones["Ann"]);
+        Assert.Null(zones["Bob"]);
+    }
 }
 
 public abstract partial class StoreConformanceTests

@@ -68,7 +68,7 @@ public sealed class ContactSimulator(ICampaignStore campaigns, TimeProvider time
         {
             if (t.Profile.Value != last)
             {
-                customer = plan.AddCustomer(t.Profile, t.HouseholdId, null, t.Consents, defined.Of(t.SuppressionLists));
+                customer = plan.AddCustomer(t.Profile, t.HouseholdId, t.TimeZone, t.Consents, defined.Of(t.SuppressionLists));
                 last = t.Profile.Value;
             }
             targets[t.Campaign]++;
