@@ -94,8 +94,10 @@ public sealed class CampaignPagesTests(DemoSite site)
         Assert.Empty(ui.Problems);
         await ui.ScreenshotAsync("33-overlap-customers");
 
+        // Waiting starts before the click, so a navigation that finishes first is not missed; CI machines are slow.
+        var navigated = ui.Page.WaitForURLAsync("**measure=households*", new() { Timeout = 60_000 });
         await ui.Page.GetByRole(AriaRole.Link, new() { Name = "Households", Exact = true }).ClickAsync();
-        await ui.Page.WaitForURLAsync("**measure=households*");
+        await navigated;
         await CheckCellAsync(ui, api.GetProperty("households"), ids, i, j);
         await ui.ScreenshotAsync("34-overlap-households");
     }
