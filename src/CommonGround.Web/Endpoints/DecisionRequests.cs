@@ -82,12 +82,8 @@ public sealed class DecisionRequests(IStore store, IdentityOptions identity, Con
     /// </summary>
     IReadOnlyList<string>? SuppressionLists(IReadOnlyList<string>? stored, string[]? named)
     {
-        IReadOnlyList<string>? defined = null;
-        if (stored is { Count: > 0 })
-        {
-            var lists = policy.Current.Policy.SuppressionLists;
-            defined = stored.Where(name => lists.Any(l => string.Equals(l.Name, name, StringComparison.Ordinal))).ToArray() is { Length: > 0 } d ? d : null;
-        }
+        // Few customers are on a list: the filter is made only for them.
+        var defined = stored is { Count: > 0 } ? new DefinedSuppressionLists(policy.Current.Policy).Of(stored) : null;
         if (named is not { Length: > 0 }) return defined;
         return defined is null ? named : [.. defined.Union(named, StringComparer.Ordinal)];
     }
