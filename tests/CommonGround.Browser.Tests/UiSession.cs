@@ -34,7 +34,8 @@ public sealed class UiSession : IAsyncDisposable
             TimezoneId = "UTC",
             ColorScheme = colors,
         });
-        context.SetDefaultTimeout(15_000);
+        // Generous: CI machines run every test project at once on 2 cores.
+        context.SetDefaultTimeout(30_000);
         return new UiSession(context, await context.NewPageAsync(), site.Server.Address);
     }
 
