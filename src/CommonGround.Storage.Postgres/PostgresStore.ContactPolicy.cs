@@ -111,16 +111,22 @@ public sealed partial class PostgresStore
                 "LEFT JOIN profile_traits t ON t.profile_id = p.profile_id " +
                 "LEFT JOIN profile_consents c ON c.profile_id = p.profile_id AND c.purpose = 'marketing'");
             command.Parameters.AddRange(parameters);
-            await using var r = await command.ExecuteReaderAsync(ct);
-            if (!await r.ReadAsync(ct)) return null;
-            var (id, household, zone, refreshed) = (r.GetInt64(0), NullableString(r, 1), NullableString(r, 2), NullableTime(r, 3));
+            long id;
+            string? household, zone;
+            DateTimeOffset? refreshed;
             var consents = new List<(string, bool)>();
-            do
+            // Disposed once, at the end of this block: Npgsql reuses a connection's reader object, so a
+            // second dispose after the connection went back to the pool would close another caller's reader.
+            await using (var r = await command.ExecuteReaderAsync(ct))
             {
-                if (!r.IsDBNull(4)) consents.Add((r.GetString(4), r.GetBoolean(5)));
+                if (!await r.ReadAsync(ct)) return null;
+                (id, household, zone, refreshed) = (r.GetInt64(0), NullableString(r, 1), NullableString(r, 2), NullableTime(r, 3));
+                do
+                {
+                    if (!r.IsDBNull(4)) consents.Add((r.GetString(4), r.GetBoolean(5)));
+                }
+                while (await r.ReadAsync(ct));
             }
-            while (await r.ReadAsync(ct));
-            await r.DisposeAsync();
             await using var listed = db.CreateCommand(SuppressionRows.ListsOf(name => "@" + name));
             listed.Parameters.Add(new NpgsqlParameter<long>("profile", id));
             var lists = new List<string>();
