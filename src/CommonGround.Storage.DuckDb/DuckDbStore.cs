@@ -22,7 +22,9 @@ public sealed class DuckDbStore : IStore
 
     readonly DuckDbDatabase _db;
 
-    DuckDbStore(DuckDbDatabase db)
+    readonly DuckDbContactPolicyStore _contactPolicy;
+
+    DuckDbStore(DuckDbDatabase db, string dataDirectory, TimeSpan journalMoveEvery)
     {
         _db = db;
         Events = new DuckDbEventStore(db);
@@ -35,13 +37,16 @@ public sealed class DuckDbStore : IStore
         Profiles = new DuckDbProfileStore(db, Sources);
         Audiences = new DuckDbAudienceStore(db, summaries);
         Campaigns = new DuckDbCampaignStore(db, Audiences);
-        ContactPolicy = new DuckDbContactPolicyStore(db);
+        ContactPolicy = _contactPolicy = new DuckDbContactPolicyStore(db, dataDirectory, journalMoveEvery);
         SuppressionLists = new DuckDbSuppressionListStore(db);
     }
 
     /// <summary>Opens (creating when missing) the store in <paramref name="dataDirectory"/>.</summary>
     /// <exception cref="StoreUnavailableException">Another process holds the file, or it cannot be created.</exception>
-    public static DuckDbStore Open(string dataDirectory)
+    public static DuckDbStore Open(string dataDirectory) => Open(dataDirectory, DuckDbContactPolicyStore.MoveEvery);
+
+    /// <param name="journalMoveEvery">How often the contact journal's files move into the tables (tests slow it down).</param>
+    internal static DuckDbStore Open(string dataDirectory, TimeSpan journalMoveEvery)
     {
         try
         {
@@ -51,7 +56,7 @@ public sealed class DuckDbStore : IStore
         {
             throw new StoreUnavailableException($"Cannot create the data directory '{dataDirectory}': {ex.Message}", ex);
         }
-        return new DuckDbStore(DuckDbDatabase.Open(Path.Combine(dataDirectory, FileName)));
+        return new DuckDbStore(DuckDbDatabase.Open(Path.Combine(dataDirectory, FileName)), dataDirectory, journalMoveEvery);
     }
 
     public string Provider => StoreOptions.DuckDb;
@@ -100,6 +105,8 @@ public sealed class DuckDbStore : IStore
             }
             await tx.CommitAsync(ct);
         }
+        // What a crash left in the contact journal's files goes into the tables before anything reads them.
+        await _contactPolicy.MoveJournalAsync(ct);
     }
 
     static IEnumerable<(int Version, string Sql)> Migrations()
@@ -120,9 +127,10 @@ public sealed class DuckDbStore : IStore
         return reader.ReadToEnd();
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        // Rows still in the contact journal's files move into the tables while the database is open.
+        await _contactPolicy.DisposeAsync();
         _db.Dispose();
-        return ValueTask.CompletedTask;
     }
 }

@@ -12,10 +12,12 @@ namespace CommonGround.Testing;
 public sealed class ServerProcess : IAsyncDisposable
 {
     readonly Process _process;
+    readonly System.Text.StringBuilder _errors;
 
-    ServerProcess(Process process, Uri address, string adminKey)
+    ServerProcess(Process process, Uri address, string adminKey, System.Text.StringBuilder errors)
     {
         _process = process;
+        _errors = errors;
         Address = address;
         AdminKey = adminKey;
         Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
@@ -24,6 +26,15 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri Address { get; }
     public string AdminKey { get; }
+
+    /// <summary>What the server wrote to standard error so far (its logs), for a failing test's message.</summary>
+    public string Errors
+    {
+        get
+        {
+            lock (_errors) return _errors.ToString();
+        }
+    }
 
     /// <summary>A client that sends the admin key.</summary>
     public HttpClient Http { get; }
@@ -56,7 +67,7 @@ public sealed class ServerProcess : IAsyncDisposable
                 using var json = JsonDocument.Parse(line);
                 var url = json.RootElement.GetProperty("urls")[0].GetString()!;
                 _ = DrainAsync(process.StandardOutput);
-                return new ServerProcess(process, new Uri(url), adminKey);
+                return new ServerProcess(process, new Uri(url), adminKey, errors);
             }
             throw new InvalidOperationException("The server did not start: " + errors);
         }
