@@ -23,8 +23,9 @@ public sealed record ContactFactsCacheOptions
     public TimeSpan FollowEvery { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// How far back each question about changes reaches before the newest change already seen: covers
-    /// rows committed a little after the time they carry.
+    /// How far back each question about changes reaches before the newest change already seen (or the
+    /// last question, when that is later): covers rows committed a little after the time they carry,
+    /// and clocks of server nodes that differ by less than this.
     /// </summary>
     public TimeSpan Overlap { get; init; } = TimeSpan.FromSeconds(5);
 }
@@ -53,7 +54,7 @@ public sealed class ContactFactsCache(IContactPolicyStore store, TimeProvider ti
     readonly ConcurrentDictionary<long, (DateTimeOffset RefreshedAt, long SeenAt)> _changed = new();
     readonly SemaphoreSlim _following = new(1, 1);
     static readonly TimeSpan RaceWindow = TimeSpan.FromMinutes(1);
-    DateTimeOffset? _watermark;
+    DateTimeOffset? _watermark, _lastRound;
 
     /// <summary>Customers kept now.</summary>
     public int Customers => _byProfile.Count;
@@ -169,20 +170,25 @@ public sealed class ContactFactsCache(IContactPolicyStore store, TimeProvider ti
         await _following.WaitAsync(ct);
         try
         {
-            var since = (_watermark ?? time.GetUtcNow()) - _options.Overlap;
+            // From the newest change seen, or from the last round when nothing changed since: so a quiet
+            // store stops returning its last changes once they are older than the overlap.
+            var startedAt = time.GetUtcNow();
+            var since = (_watermark is { } seen && _lastRound is { } last ? Max(seen, last) : _watermark ?? startedAt) - _options.Overlap;
             var changes = await store.ChangedContactFactsAsync(since, ct);
             var now = time.GetTimestamp();
             var stale = new HashSet<ProfileId>();
             foreach (var change in changes)
             {
                 var profile = change.Profile.Value;
-                _changed.AddOrUpdate(profile, (change.RefreshedAt, now),
-                    (_, known) => known.RefreshedAt >= change.RefreshedAt ? known : (change.RefreshedAt, now));
+                // Most changes of the overlap were seen in the last round: they cost a lookup, not a write.
+                if (_changed.TryGetValue(profile, out var known) && known.RefreshedAt >= change.RefreshedAt) continue;
+                _changed[profile] = (change.RefreshedAt, now);
                 if (!_byProfile.TryGetValue(profile, out var entry) || entry.Facts?.RefreshedAt is not { } read || read < change.RefreshedAt)
                     stale.Add(change.Profile);
                 if (_watermark is not { } w || change.RefreshedAt > w) _watermark = change.RefreshedAt;
             }
             _watermark ??= since + _options.Overlap;
+            _lastRound = startedAt;
 
             IReadOnlyList<ContactDirectoryEntry> entries = [];
             if (stale.Count > 0)
@@ -212,6 +218,8 @@ public sealed class ContactFactsCache(IContactPolicyStore store, TimeProvider ti
             _following.Release();
         }
     }
+
+    static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     long Until(TimeSpan lifetime) => time.GetTimestamp() + Ticks(lifetime);
 

@@ -17,10 +17,17 @@ public static class UiHeaders
         !(path.StartsWithSegments("/api") || path.StartsWithSegments("/v1") || path.StartsWithSegments("/openapi")
           || path.StartsWithSegments("/healthz"));
 
+    /// <summary>Every answer, JSON or page: browsers take the content type as given.</summary>
+    public static Task NoSniffAsync(HttpContext http, Func<Task> next)
+    {
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        return next();
+    }
+
+    /// <summary>The pages' headers (after <see cref="NoSniffAsync"/>): what a page may load, and no framing.</summary>
     public static Task AddAsync(HttpContext http, Func<Task> next)
     {
         var headers = http.Response.Headers;
-        headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "same-origin";
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
         headers.XFrameOptions = "DENY";

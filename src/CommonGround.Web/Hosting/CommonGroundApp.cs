@@ -31,6 +31,9 @@ public static class CommonGroundApp
         var builder = WebApplication.CreateBuilder(args);
         // Framework chatter (per-request logs, data-protection notices) drowns what operators need.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Its only logs are per request (below Warning), yet while it may log it opens a log scope and an
+        // Activity for every request; errors are logged by the exception handler and Kestrel.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         configure?.Invoke(builder);
 
         var storeOptions = Bind<StoreOptions>(builder.Configuration, StoreOptions.Section);
@@ -75,12 +78,17 @@ public static class CommonGroundApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        // A browser gets a page for an error without one (an unknown address); the APIs keep their problem bodies.
-        app.UseWhen(http => HttpMethods.IsGet(http.Request.Method) && UiHeaders.IsUiPath(http.Request.Path),
-            ui => ui.UseStatusCodePagesWithReExecute(StatusPath, "?code={0}", createScopeForStatusCodePages: true));
-        app.Use(UiHeaders.AddAsync);
-        app.Use(UiCircuits.RefuseOtherOriginsAsync);
-        app.UseStaticFiles(UiAssets.StaticFiles);
+        app.Use(UiHeaders.NoSniffAsync);
+        // The web UI's own middleware; the APIs (the busiest paths: decisions, events) skip it.
+        app.UseWhen(http => UiHeaders.IsUiPath(http.Request.Path), ui =>
+        {
+            // A browser gets a page for an error without one (an unknown address); the APIs keep their problem bodies.
+            ui.UseWhen(http => HttpMethods.IsGet(http.Request.Method),
+                get => get.UseStatusCodePagesWithReExecute(StatusPath, "?code={0}", createScopeForStatusCodePages: true));
+            ui.Use(UiHeaders.AddAsync);
+            ui.Use(UiCircuits.RefuseOtherOriginsAsync);
+            ui.UseStaticFiles(UiAssets.StaticFiles);
+        });
         // Explicit, after the status pages: a re-executed request must be routed again.
         app.UseRouting();
         app.UseCors();

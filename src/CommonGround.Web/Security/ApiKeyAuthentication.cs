@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using CommonGround.Access;
@@ -63,9 +64,13 @@ sealed class ApiKeyAuthenticationHandler(
         var secret = header["Bearer ".Length..].Trim();
         if (await keys.FindAsync(secret, Context.RequestAborted) is not { } key)
             return AuthenticateResult.Fail("The API key is unknown or revoked.");
-        return AuthenticateResult.Success(new AuthenticationTicket(
-            ApiKeyAuthentication.Principal(key, ApiKeyAuthentication.Scheme), ApiKeyAuthentication.Scheme));
+        return AuthenticateResult.Success(Tickets.GetValue(key, static k =>
+            new AuthenticationTicket(ApiKeyAuthentication.Principal(k, ApiKeyAuthentication.Scheme), ApiKeyAuthentication.Scheme)));
     }
+
+    // One ticket per key as the directory holds it (a busy client sends thousands of requests with the
+    // same key); it goes with the directory's entry. Nothing changes a principal after authentication.
+    static readonly ConditionalWeakTable<ApiKey, AuthenticationTicket> Tickets = new();
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
