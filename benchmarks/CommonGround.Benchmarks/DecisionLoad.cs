@@ -211,7 +211,8 @@ static class DecisionLoad
     /// <summary>
     /// The same calls from wrk (a Lua script picks a random customer and campaign per request): a
     /// warm-up run, then the timed run with <c>--latency</c>, whose percentiles and requests/s are read
-    /// from wrk's report. wrk does not read bodies, so the allowed share is not known (NaN).
+    /// from wrk's report. wrk does not read bodies (reading them would cost it CPU that the server
+    /// shares), so the allowed share is not known (NaN).
     /// </summary>
     static async Task<RunResult> WrkLoadAsync(Settings s, ServerProcess server, string adminKey, int run)
     {
@@ -244,10 +245,16 @@ static class DecisionLoad
                 var value = double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
                 return m.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
             }
+            // "Latency  avg  stdev  max  +/- stdev": the third value is the slowest answer.
+            var latency = System.Text.RegularExpressions.Regex.Match(report, @"Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s)\b");
+            var max = double.Parse(latency.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) *
+                      latency.Groups[2].Value switch { "us" => 0.001, "s" => 1000, _ => 1 };
             var requests = (long)Number(@"(\d+) requests in");
-            var errorMatch = System.Text.RegularExpressions.Regex.Match(report, @"Non-2xx or 3xx responses: (\d+)");
-            var errors = errorMatch.Success ? long.Parse(errorMatch.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
-            return new RunResult(run, requests, Number(@"Requests/sec:\s+([\d.]+)"), double.NaN, Millis("50"), Millis("99"), double.NaN,
+            long Count(string pattern) => System.Text.RegularExpressions.Regex.Match(report, pattern) is { Success: true } m
+                ? long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+            // Answers that were not 2xx, and requests that got no answer within wrk's 2 s timeout.
+            var errors = Count(@"Non-2xx or 3xx responses: (\d+)") + Count(@"Socket errors:.*timeout (\d+)");
+            return new RunResult(run, requests, Number(@"Requests/sec:\s+([\d.]+)"), double.NaN, Millis("50"), Millis("99"), max,
                 server.PeakRssBytes(), requests > 0 ? cpu * 1e6 / requests : 0, loadAverage, errors);
         }
         finally

@@ -69,7 +69,16 @@ sealed class DuckDbContactPolicyStore : IContactPolicyStore, IAsyncDisposable
         var rows = new List<(string, object?[])>(changes.Count + heldBack.Count);
         foreach (var change in changes) rows.Add((LedgerTable, Values(change)));
         foreach (var decision in heldBack) rows.Add((HeldBackTable, Values(decision)));
-        _journal.Append(rows);
+        _journal.Append(rows, sync: true);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Appended without waiting for the disk: the next synced append or move takes them there.</summary>
+    public Task LogHeldBackAsync(IReadOnlyList<HeldBackDecision> heldBack, CancellationToken ct)
+    {
+        var rows = new List<(string, object?[])>(heldBack.Count);
+        foreach (var decision in heldBack) rows.Add((HeldBackTable, Values(decision)));
+        _journal.Append(rows, sync: false);
         return Task.CompletedTask;
     }
 

@@ -54,9 +54,12 @@ sealed class JournalFiles : IAsyncDisposable
         _timer = new Timer(_ => _ = MoveInBackgroundAsync(), null, moveEvery, moveEvery);
     }
 
-    /// <summary>Appends rows (table, values) and returns once they are on disk.</summary>
+    /// <summary>
+    /// Appends rows (table, values); with <paramref name="sync"/>, returns once they are on disk (with
+    /// every row appended before them), else once the operating system has them.
+    /// </summary>
     /// <exception cref="StoreUnavailableException">The file cannot be written.</exception>
-    public void Append(IReadOnlyList<(string Table, object?[] Values)> rows)
+    public void Append(IReadOnlyList<(string Table, object?[] Values)> rows, bool sync)
     {
         if (rows.Count == 0) return;
         lock (_gate)
@@ -68,7 +71,7 @@ sealed class JournalFiles : IAsyncDisposable
             {
                 _file ??= Create(_number);
                 _file.Write(group);
-                _file.Flush(flushToDisk: true);
+                if (sync) _file.Flush(flushToDisk: true);
             }
             catch (IOException ex)
             {

@@ -62,15 +62,19 @@ public sealed class ContactJournal : IAsyncDisposable
             group.Clear();
             changes.Clear();
             heldBack.Clear();
+            var awaited = false;
             while (group.Count < MaxPerCommit && _queue.Reader.TryRead(out var next))
             {
                 group.Add(next);
+                awaited |= next.Awaited;
                 if (next.Change is { } change) changes.Add(change);
                 if (next.HeldBack is { } decision) heldBack.Add(decision);
             }
             try
             {
-                await _store.AppendJournalAsync(changes, heldBack, CancellationToken.None);
+                // Only logged decisions: nobody waits, so the store need not wait for the disk either.
+                if (awaited) await _store.AppendJournalAsync(changes, heldBack, CancellationToken.None);
+                else await _store.LogHeldBackAsync(heldBack, CancellationToken.None);
                 foreach (var p in group) p.Done.TrySetResult();
             }
             catch (Exception ex)

@@ -21,6 +21,13 @@ public interface IContactPolicyStore
     Task AppendJournalAsync(IReadOnlyList<LedgerChange> changes, IReadOnlyList<HeldBackDecision> heldBack, CancellationToken ct);
 
     /// <summary>
+    /// Appends held-back decisions that nobody waits for (the decision log explains, it does not
+    /// count): the store may return before they are on disk, so a crash can lose the last of them.
+    /// They are read like any other once this returns.
+    /// </summary>
+    Task LogHeldBackAsync(IReadOnlyList<HeldBackDecision> heldBack, CancellationToken ct) => AppendJournalAsync([], heldBack, ct);
+
+    /// <summary>
     /// The journal of the messages meant for [<paramref name="from"/>, <paramref name="to"/>) (reserved
     /// or reported sent), of one profile or all, with every confirmation and cancellation recorded since
     /// <paramref name="from"/> minus <see cref="LedgerChange.SettleWithin"/>; <see cref="LedgerChange.Fold"/> makes entries of them.
