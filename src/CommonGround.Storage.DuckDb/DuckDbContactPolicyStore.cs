@@ -10,12 +10,12 @@ sealed class DuckDbContactPolicyStore : IContactPolicyStore, IAsyncDisposable
 {
     const string LedgerTable = "contact_ledger", HeldBackTable = "contact_held_back";
 
-    readonly DuckDbDatabase db;
+    readonly DuckDbDatabase _db;
     readonly JournalFiles _journal;
 
     public DuckDbContactPolicyStore(DuckDbDatabase db, string dataDirectory, TimeSpan moveEvery)
     {
-        this.db = db;
+        _db = db;
         _journal = new JournalFiles(dataDirectory, ReadMovedThrough, MoveAsync, moveEvery);
     }
 
@@ -28,7 +28,7 @@ sealed class DuckDbContactPolicyStore : IContactPolicyStore, IAsyncDisposable
 
     public Task<IReadOnlyList<PolicyVersion>> ListPolicyVersionsAsync(CancellationToken ct)
     {
-        using var connection = db.Connect();
+        using var connection = _db.Connect();
         using var command = connection.Command($"SELECT {VersionColumns} FROM contact_policy_versions ORDER BY number");
         using var reader = command.ExecuteReader();
         var versions = new List<PolicyVersion>();
@@ -38,10 +38,10 @@ sealed class DuckDbContactPolicyStore : IContactPolicyStore, IAsyncDisposable
 
     public async Task AddPolicyVersionAsync(PolicyVersion version, CancellationToken ct)
     {
-        await db.WriteLock.WaitAsync(ct);
+        await _db.WriteLock.WaitAsync(ct);
         try
         {
-            using var connection = db.Connect();
+            using var connection = _db.Connect();
             using var command = connection.Command(
                 $"INSERT INTO contact_policy_versions ({VersionColumns}) VALUES ($p1, $p2, $p3, $p4, $p5)", Parameters(Values(version)));
             try
@@ -55,7 +55,7 @@ sealed class DuckDbContactPolicyStore : IContactPolicyStore, IAsyncDisposable
         }
         finally
         {
-            db.WriteLock.Release();
+            _db.WriteLock.Release();
         }
     }
 
@@ -66,20 +66,23 @@ sealed class DuckDbContactPolicyStore : IContactPolicyStore, IAsyncDisposable
     /// </summary>
     public Task AppendJournalAsync(IReadOnlyList<LedgerChange> changes, IReadOnlyList<HeldBackDecision> heldBack, CancellationToken ct)
     {
-        var rows = new List<(string, object?[])>(changes.Count + heldBack.Count);
-        foreach (var change in changes) rows.Add((LedgerTable, Values(change)));
-        foreach (var decision in heldBack) rows.Add((HeldBackTable, Values(decision)));
-        _journal.Append(rows, sync: true);
+        _journal.Append(JournalRows(changes, heldBack), sync: true);
         return Task.CompletedTask;
     }
 
     /// <summary>Appended without waiting for the disk: the next synced append or move takes them there.</summary>
     public Task LogHeldBackAsync(IReadOnlyList<HeldBackDecision> heldBack, CancellationToken ct)
     {
-        var rows = new List<(string, object?[])>(heldBack.Count);
-        foreach (var decision in heldBack) rows.Add((HeldBackTable, Values(decision)));
-        _journal.Append(rows, sync: false);
+        _journal.Append(JournalRows([], heldBack), sync: false);
         return Task.CompletedTask;
+    }
+
+    static List<(string Table, object?[] Values)> JournalRows(IReadOnlyList<LedgerChange> changes, IReadOnlyList<HeldBackDecision> heldBack)
+    {
+        var rows = new List<(string, object?[])>(changes.Count + heldBack.Count);
+        foreach (var change in changes) rows.Add((LedgerTable, Values(change)));
+        foreach (var decision in heldBack) rows.Add((HeldBackTable, Values(decision)));
+        return rows;
     }
 
     /// <summary>Moves what the journal's files hold into the tables now (at start, a crash's leftovers).</summary>
@@ -87,10 +90,10 @@ sealed class DuckDbContactPolicyStore : IContactPolicyStore, IAsyncDisposable
 
     async Task MoveAsync(IReadOnlyList<JournalFiles.Rows> rows, long movedThrough)
     {
-        await db.WriteLock.WaitAsync();
+        await _db.WriteLock.WaitAsync();
         try
         {
-            using var connection = db.Connect();
+            using var connection = _db.Connect();
             using var tx = connection.BeginTransaction();
             foreach (var table in rows)
             {
@@ -104,13 +107,13 @@ sealed class DuckDbContactPolicyStore : IContactPolicyStore, IAsyncDisposable
         }
         finally
         {
-            db.WriteLock.Release();
+            _db.WriteLock.Release();
         }
     }
 
     long ReadMovedThrough()
     {
-        using var connection = db.Connect();
+        using var connection = _db.Connect();
         using var command = connection.Command("SELECT max(moved_through) FROM contact_journal_moved");
         return command.ExecuteScalar() is long n ? n : 0;
     }
@@ -143,7 +146,7 @@ sealed class DuckDbContactPolicyStore : IContactPolicyStore, IAsyncDisposable
     public async Task<IReadOnlyList<LedgerChange>> ReadJournalAsync(ProfileId? profile, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         await _journal.MoveAsync(ct);
-        using var connection = db.Connect();
+        using var connection = _db.Connect();
         var sql = $"SELECT {LedgerColumns} FROM contact_ledger WHERE ((message_at >= $from AND message_at < $to) OR (message_at IS NULL AND recorded_at >= $settled))";
         var parameters = new List<(string, object)> { ("from", Db(from)), ("to", Db(to)), ("settled", Db(from - LedgerChange.SettleWithin)) };
         if (profile is { } p)
@@ -161,7 +164,7 @@ sealed class DuckDbContactPolicyStore : IContactPolicyStore, IAsyncDisposable
     public async Task<IReadOnlyList<HeldBackDecision>> ListHeldBackAsync(ProfileId profile, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken ct)
     {
         await _journal.MoveAsync(ct);
-        using var connection = db.Connect();
+        using var connection = _db.Connect();
         using var command = connection.Command(
             $"SELECT {HeldBackColumns} FROM contact_held_back WHERE profile_id = $profile AND message_at >= $from AND message_at < $to " +
             "ORDER BY message_at DESC, decided_at DESC LIMIT $limit",
@@ -174,7 +177,7 @@ sealed class DuckDbContactPolicyStore : IContactPolicyStore, IAsyncDisposable
 
     public Task<ContactFacts?> FindContactFactsAsync(Identifier identifier, CancellationToken ct)
     {
-        using var connection = db.Connect();
+        using var connection = _db.Connect();
         using var command = connection.Command(
             "SELECT profile_id FROM profile_identifiers WHERE type = $t AND value = $v AND profile_id IS NOT NULL", ("t", identifier.Type), ("v", identifier.Value));
         var found = command.ExecuteScalar();
@@ -183,7 +186,7 @@ sealed class DuckDbContactPolicyStore : IContactPolicyStore, IAsyncDisposable
 
     public Task<ContactFacts?> GetContactFactsAsync(ProfileId profile, CancellationToken ct)
     {
-        using var connection = db.Connect();
+        using var connection = _db.Connect();
         return Task.FromResult(Facts(connection, profile.Value));
     }
 
@@ -221,7 +224,7 @@ sealed class DuckDbContactPolicyStore : IContactPolicyStore, IAsyncDisposable
 
     public Task<IReadOnlyList<ContactDirectoryEntry>> ReadContactDirectoryAsync(IReadOnlyCollection<ProfileId>? profiles, int limit, CancellationToken ct)
     {
-        using var connection = db.Connect();
+        using var connection = _db.Connect();
         Run(connection, "CREATE OR REPLACE TEMP TABLE directory_ids (profile_id BIGINT)");
         if (profiles is null)
         {
@@ -271,7 +274,7 @@ sealed class DuckDbContactPolicyStore : IContactPolicyStore, IAsyncDisposable
 
     public Task<IReadOnlyList<ContactFactsChange>> ChangedContactFactsAsync(DateTimeOffset since, CancellationToken ct)
     {
-        using var connection = db.Connect();
+        using var connection = _db.Connect();
         using var command = connection.Command(
             "WITH changed AS (SELECT profile_id, refreshed_at FROM profile_traits WHERE refreshed_at > $since) " +
             "SELECT profile_id, refreshed_at FROM changed " +
