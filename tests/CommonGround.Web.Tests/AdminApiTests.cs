@@ -26,6 +26,12 @@ public abstract class AdminApiTests(string provider) : ServerTests(provider)
     {
         var problem = await Json(await Send(HttpMethod.Get, "/api/sources", key: "cg_nope_nope"), HttpStatusCode.Unauthorized);
         Assert.Contains("unknown or revoked", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // A source's write key (the tracking API's Basic scheme) is not an API key.
+        using var basic = new HttpRequestMessage(HttpMethod.Get, "/api/sources");
+        basic.Headers.Authorization = new("Basic", Convert.ToBase64String("write-key:"u8.ToArray()));
+        var other = await Json(await Server.Http.SendAsync(basic, Ct), HttpStatusCode.Unauthorized);
+        Assert.Contains("other schemes are not API keys", other.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

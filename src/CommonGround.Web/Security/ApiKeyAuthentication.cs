@@ -58,9 +58,9 @@ sealed class ApiKeyAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        if (header.Length == 0) return AuthenticateResult.NoResult();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return AuthenticateResult.Fail("Use 'Authorization: Bearer <api key>'.");
+        // Another scheme (the tracking API's Basic write key) is not this handler's to judge: no result,
+        // so no failure logged for every tracking call. The challenge still says what an API call needs.
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
         var secret = header["Bearer ".Length..].Trim();
         if (await keys.FindAsync(secret, Context.RequestAborted) is not { } key)
             return AuthenticateResult.Fail("The API key is unknown or revoked.");
@@ -80,8 +80,9 @@ sealed class ApiKeyAuthenticationHandler(
         await Results.Problem(
             statusCode: 401,
             title: "An API key is needed.",
-            detail: result.Failure?.Message ??
-                    "Send 'Authorization: Bearer <api key>'. Create one with `commonground keys create`.")
+            detail: result.Failure?.Message ?? (Request.Headers.Authorization.Count > 0
+                ? "Use 'Authorization: Bearer <api key>'; other schemes are not API keys. Create one with `commonground keys create`."
+                : "Send 'Authorization: Bearer <api key>'. Create one with `commonground keys create`."))
             .ExecuteAsync(Context);
     }
 
