@@ -151,7 +151,7 @@ sealed class DuckDbContactPolicyStore : IContactPolicyStore, IAsyncDisposable
         var parameters = new List<(string, object)> { ("from", Db(from)), ("to", Db(to)), ("settled", Db(from - LedgerChange.SettleWithin)) };
         if (profile is { } p)
         {
-            sql += " AND profile_id = $profile";
+            sql += $" AND {OfProfileAndAbsorbed("$profile")}";
             parameters.Add(("profile", p.Value));
         }
         using var command = connection.Command(sql + " ORDER BY recorded_at", [.. parameters]);
@@ -166,7 +166,7 @@ sealed class DuckDbContactPolicyStore : IContactPolicyStore, IAsyncDisposable
         await _journal.MoveAsync(ct);
         using var connection = _db.Connect();
         using var command = connection.Command(
-            $"SELECT {HeldBackColumns} FROM contact_held_back WHERE profile_id = $profile AND message_at >= $from AND message_at < $to " +
+            $"SELECT {HeldBackColumns} FROM contact_held_back WHERE {OfProfileAndAbsorbed("$profile")} AND message_at >= $from AND message_at < $to " +
             "ORDER BY message_at DESC, decided_at DESC LIMIT $limit",
             ("profile", profile.Value), ("from", Db(from)), ("to", Db(to)), ("limit", limit));
         using var reader = command.ExecuteReader();

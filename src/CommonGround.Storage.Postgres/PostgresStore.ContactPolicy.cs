@@ -69,7 +69,7 @@ public sealed partial class PostgresStore
         public async Task<IReadOnlyList<LedgerChange>> ReadJournalAsync(ProfileId? profile, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
         {
             var sql = $"SELECT {LedgerColumns} FROM contact_ledger WHERE ((message_at >= $1 AND message_at < $2) OR (message_at IS NULL AND recorded_at >= $3))";
-            if (profile is not null) sql += " AND profile_id = $4";
+            if (profile is not null) sql += $" AND {OfProfileAndAbsorbed("$4")}";
             await using var command = db.CreateCommand(sql + " ORDER BY recorded_at");
             command.Parameters.Add(Time(from));
             command.Parameters.Add(Time(to));
@@ -84,7 +84,7 @@ public sealed partial class PostgresStore
         public async Task<IReadOnlyList<HeldBackDecision>> ListHeldBackAsync(ProfileId profile, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken ct)
         {
             await using var command = db.CreateCommand(
-                $"SELECT {HeldBackColumns} FROM contact_held_back WHERE profile_id = $1 AND message_at >= $2 AND message_at < $3 ORDER BY message_at DESC, decided_at DESC LIMIT $4");
+                $"SELECT {HeldBackColumns} FROM contact_held_back WHERE {OfProfileAndAbsorbed("$1")} AND message_at >= $2 AND message_at < $3 ORDER BY message_at DESC, decided_at DESC LIMIT $4");
             command.Parameters.Add(Long(profile.Value));
             command.Parameters.Add(Time(from));
             command.Parameters.Add(Time(to));

@@ -168,4 +168,39 @@ public abstract partial class StoreConformanceTests
         Assert.Contains(changed, c => c.Profile == merged.Profile);
         Assert.Contains(changed, c => c.Profile == absorbed && c.RefreshedAt == merged.RefreshedAt);
     }
+
+    [Fact]
+    public async Task A_survivors_contacts_include_those_of_the_profiles_merged_into_it()
+    {
+        await SeedSourcesAsync();
+        await Store.Events.AppendAsync(
+        [
+            At("m1", EventType.Track, null, 3, "Product Viewed", anonymousId: "anon-1"),
+            At("m2", EventType.Identify, "u-kim", 2, traits: """{"email":"kim@example.com"}"""),
+            At("m4", EventType.Identify, "u-lee", 2, traits: """{"email":"lee@example.com"}"""),
+        ], Ct);
+        var resolver = NewResolver();
+        await resolver.CatchUpAsync(null, Ct);
+        var visitor = (await Store.ContactPolicy.FindContactFactsAsync(new Identifier("anonymousId", "anon-1"), Ct))!.Profile;
+        var kim = (await Store.ContactPolicy.FindContactFactsAsync(new Identifier("email", "kim@example.com"), Ct))!.Profile;
+        var lee = (await Store.ContactPolicy.FindContactFactsAsync(new Identifier("email", "lee@example.com"), Ct))!.Profile;
+        LedgerChange Sent(ProfileId p, long entry) =>
+            new(new ReservationId(p, entry), LedgerChangeKind.Sent, T0, new LedgerMessage(T0.AddMinutes(entry), null, null, Gold));
+        HeldBackDecision Held(ProfileId p) => new(p, Gold, T0, T0, 1, [new HeldBackReason("capReached", "held back")]);
+        // Before the merge: a message to each profile, a held-back one for the visitor.
+        await Store.ContactPolicy.AppendJournalAsync([Sent(visitor, 1), Sent(kim, 2), Sent(lee, 3)], [Held(visitor)], Ct);
+
+        await Task.Delay(50, Ct);
+        await Store.Events.AppendAsync([At("m3", EventType.Identify, "u-kim", 1, traits: "{}", anonymousId: "anon-1")], Ct);
+        await resolver.CatchUpAsync(null, Ct);
+        var survivor = (await Store.ContactPolicy.FindContactFactsAsync(new Identifier("email", "kim@example.com"), Ct))!.Profile;
+        var absorbed = survivor == kim ? visitor : kim;
+
+        var journal = await Store.ContactPolicy.ReadJournalAsync(survivor, T0.AddDays(-1), T0.AddDays(1), Ct);
+        Assert.Equal([visitor.Value, kim.Value], journal.Select(c => c.Entry.Profile.Value).Order());
+        Assert.Single(await Store.ContactPolicy.ListHeldBackAsync(survivor, T0.AddDays(-1), T0.AddDays(1), 10, Ct));
+        // The absorbed profile's own view, and another person's, stay their own.
+        Assert.Equal([absorbed], (await Store.ContactPolicy.ReadJournalAsync(absorbed, T0.AddDays(-1), T0.AddDays(1), Ct)).Select(c => c.Entry.Profile));
+        Assert.Equal([lee], (await Store.ContactPolicy.ReadJournalAsync(lee, T0.AddDays(-1), T0.AddDays(1), Ct)).Select(c => c.Entry.Profile));
+    }
 }

@@ -21,6 +21,13 @@ public static class ContactPolicyRows
     public const string HeldBackColumns =
         "profile_id, message_at, decided_at, policy_version, campaign_id, campaign_name, team, channel, category, priority, expected_value, reasons";
 
+    /// <summary>
+    /// The rows of a profile and of every profile merged into it (its messages from before a merge stay
+    /// under the absorbed profile's id), with the profile id bound to <paramref name="parameter"/>.
+    /// </summary>
+    public static string OfProfileAndAbsorbed(string parameter) =>
+        $"(profile_id = {parameter} OR profile_id IN (SELECT profile_id FROM profile_survivors WHERE survivor_id = {parameter}))";
+
     public static object?[] Values(PolicyVersion v) =>
         [v.Number, v.ChangedBy, v.At, ContactPolicyJson.Serialize(v.Policy), v.Note];
 

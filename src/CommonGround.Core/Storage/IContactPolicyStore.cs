@@ -29,12 +29,12 @@ public interface IContactPolicyStore
 
     /// <summary>
     /// The journal of the messages meant for [<paramref name="from"/>, <paramref name="to"/>) (reserved
-    /// or reported sent), of one profile or all, with every confirmation and cancellation recorded since
+    /// or reported sent), of one profile (with the profiles merged into it) or all, with every confirmation and cancellation recorded since
     /// <paramref name="from"/> minus <see cref="LedgerChange.SettleWithin"/>; <see cref="LedgerChange.Fold"/> makes entries of them.
     /// </summary>
     Task<IReadOnlyList<LedgerChange>> ReadJournalAsync(ProfileId? profile, DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
 
-    /// <summary>The profile's held-back decisions for messages in [<paramref name="from"/>, <paramref name="to"/>), newest first.</summary>
+    /// <summary>The held-back decisions of the profile and the profiles merged into it, for messages in [<paramref name="from"/>, <paramref name="to"/>), newest first.</summary>
     Task<IReadOnlyList<HeldBackDecision>> ListHeldBackAsync(ProfileId profile, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken ct);
 
     /// <summary>
