@@ -88,27 +88,25 @@ sealed class DuckDbContactPolicyStore : IContactPolicyStore, IAsyncDisposable
     /// <summary>Moves what the journal's files hold into the tables now (at start, a crash's leftovers).</summary>
     public Task MoveJournalAsync(CancellationToken ct) => _journal.MoveAsync(ct);
 
-    async Task MoveAsync(IReadOnlyList<JournalFiles.Rows> rows, long movedThrough)
+    /// <remarks>
+    /// Without the store's write lock: the journal's tables have no keys for a concurrent writer to
+    /// collide on, and only this move (one at a time) writes them. So a read of the journal, which
+    /// moves first, never waits behind a long write elsewhere (identity resolution, an import).
+    /// </remarks>
+    Task MoveAsync(IReadOnlyList<JournalFiles.Rows> rows, long movedThrough)
     {
-        await _db.WriteLock.WaitAsync();
-        try
+        using var connection = _db.Connect();
+        using var tx = connection.BeginTransaction();
+        foreach (var table in rows)
         {
-            using var connection = _db.Connect();
-            using var tx = connection.BeginTransaction();
-            foreach (var table in rows)
-            {
-                if (table.Table is not (LedgerTable or HeldBackTable))
-                    throw new InvalidDataException($"The contact journal has rows for an unknown table '{table.Table}'.");
-                Append(connection, table.Table, table.Values);
-            }
-            using (var moved = connection.Command("UPDATE contact_journal_moved SET moved_through = $n", ("n", movedThrough)))
-                moved.ExecuteNonQuery();
-            tx.Commit();
+            if (table.Table is not (LedgerTable or HeldBackTable))
+                throw new InvalidDataException($"The contact journal has rows for an unknown table '{table.Table}'.");
+            Append(connection, table.Table, table.Values);
         }
-        finally
-        {
-            _db.WriteLock.Release();
-        }
+        using (var moved = connection.Command("UPDATE contact_journal_moved SET moved_through = $n", ("n", movedThrough)))
+            moved.ExecuteNonQuery();
+        tx.Commit();
+        return Task.CompletedTask;
     }
 
     long ReadMovedThrough()
