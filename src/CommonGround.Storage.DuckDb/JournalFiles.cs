@@ -40,7 +40,8 @@ sealed class JournalFiles : IAsyncDisposable
     readonly MemoryStream _buffer = new();
     FileStream? _file;
     long _number, _movedThrough;
-    bool _recovered, _disposed;
+    // Files written before the current one and not moved yet (a crash's, or a failed move's).
+    bool _recovered, _disposed, _unmoved;
 
     /// <param name="dataDirectory">Where the store's files are.</param>
     /// <param name="readMovedThrough">Reads the newest file number already moved into the tables (0 when none).</param>
@@ -85,8 +86,8 @@ sealed class JournalFiles : IAsyncDisposable
     /// before reading the tables; at start it also moves what a crash left.
     /// </summary>
     /// <remarks>
-    /// The rows are read back from the files (the disk cache has them): rows kept in memory for a
-    /// second until their move would live long enough to be promoted by the GC, at thousands a second.
+    /// The rows are read back from the files (the disk cache has them): rows kept in memory until
+    /// their move would live long enough to be promoted by the GC, at thousands a second.
     /// </remarks>
     public async Task MoveAsync(CancellationToken ct)
     {
@@ -97,12 +98,14 @@ sealed class JournalFiles : IAsyncDisposable
             lock (_gate)
             {
                 Recover();
-                if (_file is null && !Files().Any(f => f.Number > _movedThrough)) return;
+                // Nothing appended and nothing left: no file system call (this runs ten times a second).
+                if (_file is null && !_unmoved) return;
                 // Later rows go to the next file, so this move covers whole files.
                 through = _number;
                 _file?.Dispose();
                 _file = null;
                 _number++;
+                _unmoved = true;
             }
             var rows = new Dictionary<string, List<object?[]>>(StringComparer.Ordinal);
             foreach (var (path, number) in Files())
@@ -110,10 +113,11 @@ sealed class JournalFiles : IAsyncDisposable
                 if (number <= _movedThrough || number > through) continue;
                 foreach (var (table, values) in Decode(File.ReadAllBytes(path))) Take(rows, table).Add(values);
             }
+            // A failed move leaves the files (and _unmoved) for the next one, which records a newer number that covers them.
             if (rows.Count > 0) await _move([.. rows.Select(r => new Rows(r.Key, r.Value))], through);
-            // A failed move leaves the files for the next one, which records a newer number that covers them.
             _movedThrough = through;
             DeleteThrough(through);
+            lock (_gate) _unmoved = false;
         }
         finally
         {
@@ -154,6 +158,7 @@ sealed class JournalFiles : IAsyncDisposable
         foreach (var (path, number) in Files())
         {
             if (number <= _movedThrough) File.Delete(path);
+            else _unmoved = true;
             newest = Math.Max(newest, number);
         }
         // Appends go to a new file; the next move records a number that covers the files left.
@@ -163,9 +168,9 @@ sealed class JournalFiles : IAsyncDisposable
 
     void DeleteThrough(long number)
     {
-        foreach (var path in Directory.EnumerateFiles(_folder, Prefix + "*" + Extension))
+        foreach (var (path, n) in Files())
         {
-            if (Number(path) is var n && n >= 0 && n <= number) File.Delete(path);
+            if (n <= number) File.Delete(path);
         }
     }
 
